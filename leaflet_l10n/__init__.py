@@ -1,0 +1,21 @@
+"""Localisation pipeline for patient information leaflets.
+
+Markdown leaflets → gettext catalogues → per-language HTML and PDF, with
+checks that keep missing, stale or unsafe translations away from patients.
+"""
+from . import report
+from .build import BuildResult, build
+from .catalogs import init_catalog, read_catalog, update_catalog
+from .checks import Finding, check_language
+from .config import Language, Project, load_project
+from .errors import (CatalogError, ConfigError, GateError, MissingGlyphError, PipelineError,
+                     PlaceholderError, RenderError, SourceError, UnknownLanguageError)
+from .extract import extract
+from .languages import init_language, update
+
+__all__ = [
+    "BuildResult", "CatalogError", "ConfigError", "Finding", "GateError", "Language",
+    "MissingGlyphError", "PipelineError", "PlaceholderError", "Project", "RenderError",
+    "SourceError", "UnknownLanguageError", "build", "check_language", "extract", "init_catalog",
+    "init_language", "load_project", "read_catalog", "report", "update", "update_catalog",
+]

@@ -1,0 +1,187 @@
+"""Catalogue files: where they live, how they are read, merged and written.
+
+Babel does the IO and the fuzzy merging; polib supplies what Babel does not
+keep, the line number of each entry. Every write is atomic.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.support import Translations
+
+from .config import Language, Project
+from .errors import CatalogError
+from .fileio import atomic_write_bytes, write_if_changed
+from .plurals import plural_forms
+
+HEADER_COMMENT = """\
+# Translations of {domain}.
+# Translate the msgstr lines only. Keep tags such as <a1>…</a1> around
+# the words they mark. Lines starting '#.' say what each string is.
+#"""
+LINE_WIDTH = 76
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """Paths of one domain's catalogues, as Sphinx's CatalogInfo does."""
+    locales_dir: Path
+    domain: str
+
+    @property
+    def pot_path(self) -> Path:
+        return self.locales_dir / f"{self.domain}.pot"
+
+    def po_path(self, code: str) -> Path:
+        return self.locales_dir / code / "LC_MESSAGES" / f"{self.domain}.po"
+
+
+def catalog_file(project: Project, domain: str) -> CatalogFile:
+    return CatalogFile(project.locales_dir, domain)
+
+
+def _now() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def new_template(project: Project, domain: str) -> Catalog:
+    return Catalog(domain=domain, project=domain, version=project.source_language.code,
+                   header_comment=HEADER_COMMENT.format(domain=domain),
+                   creation_date=_now(), charset="utf-8", fuzzy=False)
+
+
+def serialise(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=LINE_WIDTH, include_previous=True)
+    return buffer.getvalue()
+
+
+def read_catalog(path: Path) -> Catalog:
+    """Read a `.po`/`.pot`, refusing a malformed one with its file and line."""
+    if not path.is_file():
+        raise CatalogError("catalogue not found", path=path,
+                           hint="run `invoke extract update` to create it")
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CatalogError("not UTF-8", path=path, line=line,
+                           hint="save the file as UTF-8 in your translation tool") from None
+    try:
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
+    except PoFileError as exc:
+        raise CatalogError(f"syntax error: {exc.args[0].rsplit(' on ', 1)[0]}", path=path,
+                           line=exc.lineno, hint="fix the line, or re-save the file in Poedit") from None
+    entry_lines(path)  # polib is stricter about quoting; let it speak too
+    return catalog
+
+
+def entry_lines(path: Path) -> dict[str, int]:
+    """The line of each entry's msgid in the file (polib keeps it; Babel does not)."""
+    try:
+        entries = polib.pofile(str(path), encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        text = str(exc)
+        line = int(text.rsplit("line ", 1)[1].split(")")[0]) if "(line " in text else None
+        raise CatalogError(f"syntax error: {text}", path=path, line=line,
+                           hint="fix the line, or re-save the file in Poedit") from None
+    lines = {entry.msgid: entry.linenum for entry in entries}
+    lines.update({entry.msgid: entry.linenum for entry in entries.obsolete_entries()})
+    return lines
+
+
+def write_template(project: Project, domain: str, template: Catalog) -> bool:
+    """Write `<domain>.pot`, unless only its creation date would change."""
+    path = catalog_file(project, domain).pot_path
+    if path.is_file():
+        template.creation_date = read_catalog(path).creation_date
+        if serialise(template) == path.read_bytes():
+            return False
+        template.creation_date = _now()
+    atomic_write_bytes(path, serialise(template))
+    return True
+
+
+def new_catalog(language: Language, domain: str, template: Catalog) -> Catalog:
+    """A fresh catalogue for `language`: headers and plural forms from CLDR."""
+    catalog = Catalog(locale=language.locale, domain=domain, project=template.project,
+                      version=template.version, header_comment=template.header_comment,
+                      creation_date=template.creation_date, revision_date=_now(),
+                      language_team=f"{language.native_name} ({language.code})",
+                      charset="utf-8", fuzzy=False)
+    catalog.mime_headers = [("Plural-Forms", plural_forms(language.locale))]
+    catalog.update(template, update_creation_date=False)
+    return catalog
+
+
+def init_catalog(project: Project, language: Language, domain: str) -> tuple[Path, bool]:
+    """Create `locales/<lang>/LC_MESSAGES/<domain>.po`; never replaces an existing one."""
+    files = catalog_file(project, domain)
+    path = files.po_path(language.code)
+    if path.exists():
+        return path, False
+    atomic_write_bytes(path, serialise(new_catalog(language, domain, read_catalog(files.pot_path))))
+    return path, True
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    path: Path
+    changed: bool
+    fuzzy: tuple[str, ...]      # msgids matched fuzzily to a changed source
+    obsolete: int
+
+
+def merge(catalog: Catalog, template: Catalog) -> tuple[str, ...]:
+    """Merge the template in; returns the msgids that became fuzzy by matching."""
+    before = {message.id for message in catalog if message.id and message.fuzzy}
+    catalog.update(template, update_creation_date=True)
+    return tuple(message.id for message in catalog
+                 if message.id and message.fuzzy and message.id not in before)
+
+
+def update_catalog(project: Project, language: Language, domain: str) -> UpdateResult:
+    """Merge the current template into a language's catalogue, keeping every translation."""
+    files = catalog_file(project, domain)
+    path = files.po_path(language.code)
+    template = read_catalog(files.pot_path)
+    if not path.exists():
+        catalog = new_catalog(language, domain, template)
+        newly_fuzzy: tuple[str, ...] = ()
+    else:
+        catalog = read_catalog(path)
+        newly_fuzzy = merge(catalog, template)
+    changed = write_if_changed(path, serialise(catalog))
+    return UpdateResult(path, changed, newly_fuzzy, len(catalog.obsolete))
+
+
+def translations(catalog: Catalog) -> Translations:
+    """gettext translations for Jinja2, compiled in memory so no stale `.mo` can exist.
+
+    Fuzzy entries are left out, as msgfmt does: an outdated string must not show."""
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=catalog.domain)
+
+
+def translated_string(message: Message | None) -> str | None:
+    """The usable translation of a message: None when missing or fuzzy."""
+    if message is None or message.fuzzy or not message.string:
+        return None
+    string = message.string
+    if isinstance(string, tuple):
+        return string[0] or None
+    return string

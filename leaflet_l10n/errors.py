@@ -1,0 +1,69 @@
+"""Typed errors. Each says where the problem is and what to do about it.
+
+Library code raises these; only the task layer prints them and sets exit codes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PipelineError(Exception):
+    """A problem a user can fix: a file, a line, a message and a hint."""
+
+    def __init__(self, message: str, *, path: Path | str | None = None,
+                 line: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def __reduce__(self):
+        # Keep the keyword fields when an error crosses a process boundary.
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.hint))
+
+    @property
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+class ConfigError(PipelineError):
+    """The project layout or `locales/languages.toml` is wrong."""
+
+
+class UnknownLanguageError(ConfigError):
+    """A language code that is not valid or not registered."""
+
+
+class SourceError(PipelineError):
+    """A leaflet's Markdown uses something the pipeline cannot translate safely."""
+
+
+class CatalogError(PipelineError):
+    """A `.po` or `.pot` file cannot be read or written."""
+
+
+class PlaceholderError(PipelineError):
+    """A translation's tags do not match its source's placeholders."""
+
+
+class RenderError(PipelineError):
+    """HTML or PDF output could not be produced."""
+
+
+class MissingGlyphError(RenderError):
+    """A character in the output has no glyph in the fonts chosen for it."""
+
+
+class GateError(PipelineError):
+    """A published language was withheld by the release gate."""
+
+
+def _rebuild(cls, message, path, line, hint):
+    return cls(message, path=path, line=line, hint=hint)

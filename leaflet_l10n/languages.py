@@ -1,0 +1,55 @@
+"""The language registry (`locales/languages.toml`) and keeping catalogues in step with it.
+
+The registry is edited with tomlkit so that comments and layout a publisher
+wrote by hand survive every change the pipeline makes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import tomlkit
+
+from .catalogs import UpdateResult, init_catalog, update_catalog
+from .config import Language, Project, load_project, parse_locale
+from .errors import ConfigError
+from .fileio import atomic_write_text
+
+
+def _edit_registry(project: Project, change) -> Project:
+    path = project.languages_file
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    change(document)
+    atomic_write_text(path, tomlkit.dumps(document))
+    return load_project(project.root)
+
+
+def register(project: Project, code: str) -> Project:
+    """Add a language as a draft; a no-op when it is registered already."""
+    code = str(parse_locale(code))
+    if code == project.source_language.code:
+        raise ConfigError(f"{code!r} is the source language", path=project.languages_file,
+                          hint="pick a language to translate into")
+
+    def add(document):
+        languages = document.setdefault("languages", tomlkit.table(is_super_table=True))
+        if code not in languages:
+            entry = tomlkit.table()
+            entry["status"] = "draft"
+            entry["back_translated"] = False
+            languages[code] = entry
+    return _edit_registry(project, add)
+
+
+def init_language(project: Project, code: str) -> list[tuple[Path, bool]]:
+    """Register `code` as a draft and create its catalogues from the templates."""
+    project = register(project, code)
+    language = project.language(code)
+    return [init_catalog(project, language, domain) for domain in project.domains]
+
+
+def update(project: Project, codes: list[str] | None = None) -> list[UpdateResult]:
+    languages: tuple[Language, ...] = (
+        tuple(project.language(c) for c in codes) if codes else project.languages)
+    return [update_catalog(project, language, domain)
+            for language in languages if not language.is_source
+            for domain in project.domains]

@@ -1,0 +1,20 @@
+"""Plural forms from CLDR, in the form gettext's `Plural-Forms` header needs."""
+from __future__ import annotations
+
+import re
+
+from babel import Locale
+from babel.plural import to_gettext
+
+# CLDR rules may test the compact exponent `e` or `c`; for the whole numbers
+# gettext sees they are always 0, and gettext has no such variable.
+_EXPONENT_OPERAND = re.compile(r"\b[ce]\b")
+
+
+def plural_forms(locale: Locale) -> str:
+    """`nplurals=N; plural=EXPR;` with one form per CLDR plural category."""
+    return _EXPONENT_OPERAND.sub("0", to_gettext(locale.plural_form))
+
+
+def plural_count(locale: Locale) -> int:
+    return len(locale.plural_form.tags | {"other"})

@@ -1,0 +1,138 @@
+"""Rendering: Jinja2 (autoescaped) to HTML, WeasyPrint to tagged A4 PDF."""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markupsafe import Markup, escape
+
+from .config import Language, Project
+from .errors import MissingGlyphError, RenderError
+from .scripts import font_stack, typography
+from .translate import LocalisedLeaflet
+
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+STYLESHEET = "leaflet.css"
+_NOTDEF = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
+_PAGE_FIELDS = re.compile(r"\{(page|pages)\}")
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal that no translation can break out of."""
+    escaped = "".join(f"\\{ord(ch):x} " if ch in '"\\<>\n\r' else ch for ch in text)
+    return f'"{escaped}"'
+
+
+def css_string_filter(text: str) -> Markup:
+    return Markup(css_string(str(text)))
+
+
+def page_counter(template: str, counter_style: str = "decimal") -> Markup:
+    """'Page {page} of {pages}' as a CSS `content` value with live counters."""
+    parts = _PAGE_FIELDS.split(str(Markup(template).unescape()))
+    pieces = [f"counter({part}, {counter_style})" if index % 2 else css_string(part)
+              for index, part in enumerate(parts) if index % 2 or part]
+    return Markup(" ".join(pieces))
+
+
+@dataclass(frozen=True)
+class PageLanguage:
+    """What a template needs to know about the language of the page."""
+    lang: str
+    dir: str
+    font_stack: Markup
+    line_height: float
+    counter_style: str = "decimal"
+
+    @classmethod
+    def of(cls, language: Language) -> "PageLanguage":
+        return cls(language.tag, language.direction, Markup(font_stack(language.locale)),
+                   typography(language.locale).line_height)
+
+
+def environment(project: Project) -> Environment:
+    env = Environment(loader=FileSystemLoader(project.templates_dir), autoescape=True,
+                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
+                      trim_blocks=True, lstrip_blocks=True)
+    env.policies["ext.i18n.trimmed"] = True
+    env.filters["page_counter"] = page_counter
+    env.filters["css_string"] = css_string_filter
+    return env
+
+
+def install_translations(env: Environment, translations: NullTranslations) -> None:
+    """Like Jinja's own, but a translation is escaped: it is text, never markup."""
+    env.install_gettext_callables(
+        gettext=lambda message: escape(translations.gettext(message)),
+        ngettext=lambda singular, plural, n: escape(translations.ngettext(singular, plural, n)),
+        newstyle=True)
+
+
+def stylesheet(project: Project) -> Markup:
+    return Markup((project.styles_dir / STYLESHEET).read_text(encoding="utf-8"))
+
+
+def render_page(env: Environment, template: str, translations: NullTranslations, **context) -> str:
+    install_translations(env, translations)
+    try:
+        return env.get_template(template).render(**context)
+    except TemplateError as exc:
+        raise RenderError(f"template error: {exc}", path=Path(env.loader.searchpath[0]) / template,
+                          line=getattr(exc, "lineno", None),
+                          hint="fix the template; run `invoke extract` after changing its strings") from None
+
+
+def render_leaflet(env: Environment, project: Project, localised: LocalisedLeaflet, language: Language,
+                   translations: Translations | NullTranslations, *, draft: bool,
+                   languages: list[dict], pdf_href: str) -> str:
+    return render_page(
+        env, "leaflet.html", translations,
+        page=PageLanguage.of(language), source=PageLanguage.of(project.source_language),
+        stylesheet=stylesheet(project), leaflet=localised, meta=localised.leaflet.metadata,
+        published=format_date(localised.leaflet.published, "long", locale=language.format_locale),
+        draft=draft, fallbacks=localised.fallbacks, languages=languages, pdf_href=pdf_href)
+
+
+@contextmanager
+def _glyph_watch(where: str) -> Iterator[list[tuple[str, str]]]:
+    """Collect WeasyPrint's '.notdef glyph rendered' warnings while rendering."""
+    missing: list[tuple[str, str]] = []
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            match = _NOTDEF.search(record.getMessage())
+            if match:
+                missing.append((match.group(1), match.group(2)))
+
+    logger = logging.getLogger("weasyprint")
+    handler = Handler(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield missing
+    finally:
+        logger.removeHandler(handler)
+
+
+def pdf_bytes(html: str, base_url: Path, *, where: str, texts: dict[str, str] | None = None) -> bytes:
+    """Tagged PDF/UA bytes; MissingGlyphError when a character has no glyph."""
+    from weasyprint import HTML  # slow import: only when a PDF is wanted
+
+    with _glyph_watch(where) as missing:
+        data = HTML(string=html, base_url=str(base_url)).write_pdf(**PDF_OPTIONS)
+    if missing:
+        char, code = missing[0]
+        segment = next((text for text in (texts or {}).values() if char in text), None)
+        found = f' in "{segment[:60]}"' if segment else ""
+        raise MissingGlyphError(
+            f"no installed font has a glyph for {char!r} (U+{code}){found}",
+            path=where,
+            hint="install the font for this script (fonts-noto-core, fonts-noto-cjk) "
+                 "or remove the character from the translation")
+    return data

@@ -1,0 +1,83 @@
+"""Apply a catalogue to a leaflet's segments.
+
+A segment whose translation is missing, fuzzy (stale) or unsafe falls back to
+the English text, marked so templates can label it and set `lang="en"`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from babel.messages.catalog import Catalog
+from markupsafe import Markup
+
+from . import markup
+from .catalogs import translated_string
+from .errors import PlaceholderError
+from .source import Block, Leaflet, Segment
+
+
+class Fallback(str, Enum):
+    MISSING = "missing"
+    STALE = "stale"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A segment as it will be shown."""
+    html: Markup
+    plain: str
+    fallback: Fallback | None = None
+
+
+@dataclass(frozen=True)
+class LocalisedBlock:
+    kind: str
+    items: tuple[Text, ...]
+    level: int = 0
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class LocalisedLeaflet:
+    leaflet: Leaflet
+    title: Text
+    document_type: Text
+    blocks: tuple[LocalisedBlock, ...]
+
+    def texts(self) -> tuple[Text, ...]:
+        return (self.title, self.document_type, *(t for block in self.blocks for t in block.items))
+
+    @property
+    def fallbacks(self) -> int:
+        return sum(1 for text in self.texts() if text.fallback)
+
+
+def _english(segment: Segment, reason: Fallback | None) -> Text:
+    return Text(markup.to_html(segment.msgid, segment.placeholders), markup.to_plain(segment.msgid), reason)
+
+
+def localise_segment(segment: Segment, catalog: Catalog | None) -> Text:
+    if catalog is None:
+        return _english(segment, None)
+    message = catalog.get(segment.msgid)
+    if message is None or not message.string:
+        return _english(segment, Fallback.MISSING)
+    string = translated_string(message)
+    if string is None:
+        return _english(segment, Fallback.STALE)
+    try:
+        return Text(markup.to_html(string, segment.placeholders), markup.to_plain(string))
+    except PlaceholderError:
+        return _english(segment, Fallback.UNSAFE)
+
+
+def localise(leaflet: Leaflet, catalog: Catalog | None) -> LocalisedLeaflet:
+    """The leaflet in the catalogue's language; `None` gives the English original."""
+    def block(source: Block) -> LocalisedBlock:
+        return LocalisedBlock(source.kind, tuple(localise_segment(s, catalog) for s in source.segments),
+                              level=source.level, ordered=source.ordered)
+    return LocalisedLeaflet(leaflet, localise_segment(leaflet.title, catalog),
+                            localise_segment(leaflet.document_type, catalog),
+                            tuple(block(b) for b in leaflet.blocks))
