@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,12 @@ HEADER_COMMENT = """\
 # the words they mark. Lines starting '#.' say what each string is.
 #"""
 LINE_WIDTH = 76
+# Both Babel and polib quietly repair a broken line by dropping characters, which in
+# medical text can change a meaning; so every line must be one of these, or be refused.
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(
+    rf'^(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$'
+    r'|^#.*$|^\s*$')
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,11 @@ def read_catalog(path: Path) -> Catalog:
         line = data.count(b"\n", 0, exc.start) + 1
         raise CatalogError("not UTF-8", path=path, line=line,
                            hint="save the file as UTF-8 in your translation tool") from None
+    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+        if not _PO_LINE.match(line):
+            raise CatalogError(f"syntax error: {line.strip()[:60]!r} is not a keyword with a quoted string",
+                               path=path, line=number,
+                               hint='each line is like msgstr "text", with inner quotes written \\"')
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as exc:

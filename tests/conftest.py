@@ -1,0 +1,74 @@
+"""Shared fixtures: the real project, and a miniature one copied into tmp_path."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+from leaflet_l10n import extract, init_language, load_project
+
+REPO = Path(__file__).resolve().parent.parent
+ROOTS = Path(__file__).resolve().parent / "roots"
+INVOKE = [sys.executable, "-m", "invoke"]
+
+# Welsh for the miniature leaflet; one paragraph is deliberately left untranslated.
+MINI_WELSH = {
+    "Having a sample procedure": "Cael triniaeth enghreifftiol",
+    "Information for the public": "Gwybodaeth i'r cyhoedd",
+    "What happens next": "Beth sy'n digwydd nesaf",
+    "Read the <a1>NHS website</a1> or call <strong1>NHS 111</strong1>.":
+        "Darllenwch <a1>wefan yr NHS</a1> neu ffoniwch <strong1>NHS 111</strong1>.",
+    "Will I need to stay in hospital?": "Fydd angen i mi aros yn yr ysbyty?",
+    "Ask about <a1>consent</a1> before you agree.": "Gofynnwch am <a1>gydsyniad</a1> cyn i chi gytuno.",
+}
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """A project copy with the real templates, styles and tasks.py."""
+    shutil.copytree(source, target, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("build", ".venv", "*.mo", "__pycache__"))
+    for shared in ("source/templates", "source/styles"):
+        if not (target / shared).exists():
+            shutil.copytree(REPO / shared, target / shared)
+    shutil.copy(REPO / "tasks.py", target / "tasks.py")
+    return target
+
+
+def fill(po_path: Path, translations: dict[str, str]) -> None:
+    catalog = polib.pofile(str(po_path))
+    for entry in catalog:
+        if entry.msgid in translations:
+            entry.msgstr = translations[entry.msgid]
+    catalog.save()
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A miniature project: one short leaflet, Welsh registered as draft and mostly translated."""
+    root = copy_project(ROOTS / "mini", tmp_path / "mini")
+    project = load_project(root)
+    extract(project)
+    init_language(project, "cy")
+    fill(root / "locales/cy/LC_MESSAGES/sample.po", MINI_WELSH)
+    return root
+
+
+@pytest.fixture
+def real_copy(tmp_path) -> Path:
+    """A copy of the real project, to change without touching the repository."""
+    root = tmp_path / "project"
+    for part in ("source", "locales"):
+        shutil.copytree(REPO / part, root / part)
+    shutil.copy(REPO / "tasks.py", root / "tasks.py")
+    return root
+
+
+def run_task(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([*INVOKE, *args], cwd=root, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        raise AssertionError(f"invoke {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result

@@ -1,0 +1,78 @@
+import polib
+import pytest
+from babel import Locale
+
+from leaflet_l10n import CatalogError, extract, load_project, read_catalog, update
+from leaflet_l10n.plurals import plural_count, plural_forms
+
+
+def test_init_takes_language_header_and_plural_forms_from_cldr(mini):
+    po = polib.pofile(str(mini / "locales/cy/LC_MESSAGES/ui.po"))
+    assert po.metadata["Language"] == "cy"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=6;")
+    assert plural_count(Locale.parse("cy")) == 6
+    assert "languages.cy" in (mini / "locales/languages.toml").read_text()
+
+
+@pytest.mark.parametrize("code, count", [("cy", 6), ("ar", 6), ("pl", 4), ("zh_Hans", 1), ("es", 3)])
+def test_plural_forms_match_cldr_categories(code, count):
+    forms = plural_forms(Locale.parse(code))
+    assert forms.startswith(f"nplurals={count};")
+    assert " e " not in forms and "(e " not in forms
+
+
+def _edit_source(root, old, new):
+    leaflet = root / "source/leaflets/sample.md"
+    leaflet.write_text(leaflet.read_text().replace(old, new))
+
+
+def test_update_makes_a_changed_string_fuzzy_and_keeps_the_previous_msgid(mini):
+    _edit_source(mini, "Will I need to stay in hospital?", "Will I need to stay in hospital overnight?")
+    project = load_project(mini)
+    extract(project)
+    results = update(project)
+    fuzzy = [e for e in polib.pofile(str(mini / "locales/cy/LC_MESSAGES/sample.po")) if e.fuzzy]
+    assert [e.msgid for e in fuzzy] == ["Will I need to stay in hospital overnight?"]
+    assert fuzzy[0].previous_msgid == "Will I need to stay in hospital?"
+    assert fuzzy[0].msgstr == "Fydd angen i mi aros yn yr ysbyty?"
+    assert any(r.fuzzy for r in results)
+
+
+def test_update_keeps_obsolete_entries_and_never_loses_a_translation(mini):
+    _edit_source(mini, "## What happens next\n", "")
+    project = load_project(mini)
+    extract(project)
+    update(project)
+    po = polib.pofile(str(mini / "locales/cy/LC_MESSAGES/sample.po"))
+    assert [(e.msgid, e.msgstr) for e in po.obsolete_entries()] == [
+        ("What happens next", "Beth sy'n digwydd nesaf")]
+
+
+def test_update_with_no_change_rewrites_nothing(mini):
+    project = load_project(mini)
+    update(project)  # the first one may re-wrap what another tool wrote
+    before = (mini / "locales/cy/LC_MESSAGES/sample.po").read_bytes()
+    assert not any(result.changed for result in update(project))
+    assert (mini / "locales/cy/LC_MESSAGES/sample.po").read_bytes() == before
+
+
+@pytest.mark.parametrize("good, bad", [
+    ('msgstr "Beth', 'msgstr Beth'),
+    ('msgid "What happens next"', 'msgid "What happens next'),
+    ('msgid "What happens next"', 'msgid "What "happens" next"'),
+    ('msgid "What happens next"', 'msgi "What happens next"'),
+])
+def test_a_malformed_catalogue_is_refused_with_file_and_line(mini, good, bad):
+    path = mini / "locales/cy/LC_MESSAGES/sample.po"
+    path.write_text(path.read_text().replace(good, bad, 1))
+    broken_line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if text.startswith(bad))
+    with pytest.raises(CatalogError, match="syntax error") as caught:
+        read_catalog(path)
+    assert (caught.value.path, caught.value.line) == (path, broken_line)
+
+
+def test_a_non_utf8_catalogue_is_refused(mini):
+    path = mini / "locales/cy/LC_MESSAGES/sample.po"
+    path.write_bytes(path.read_bytes() + b'\nmsgid "caf\xe9"\nmsgstr ""\n')
+    with pytest.raises(CatalogError, match="not UTF-8"):
+        read_catalog(path)

@@ -1,0 +1,49 @@
+from importlib.metadata import entry_points
+
+import polib
+
+from leaflet_l10n import extract, load_project
+from leaflet_l10n.extract import extract_leaflet
+
+
+def test_leaflet_extractor_is_registered_with_babel():
+    names = {ep.name: ep.value for ep in entry_points(group="babel.extractors")}
+    assert names["leaflet"] == "leaflet_l10n.extract:extract_leaflet"
+    assert extract_leaflet.__module__ == "leaflet_l10n.extract"
+
+
+def test_every_entry_has_location_kind_and_link_targets(mini):
+    pot = polib.pofile(str(mini / "locales/sample.pot"))
+    by_id = {e.msgid: e for e in pot}
+    link = by_id["Read the <a1>NHS website</a1> or call <strong1>NHS 111</strong1>."]
+    assert link.occurrences == [("source/leaflets/sample.md", "16")]
+    assert "Paragraph." in link.comment
+    assert "<a1>…</a1> links to https://www.nhs.uk" in link.comment
+    assert all(e.occurrences and e.comment for e in pot)
+    assert not any("http" in e.msgid for e in pot)
+
+
+def test_template_strings_are_extracted_with_their_notes(mini):
+    ui = {e.msgid: e for e in polib.pofile(str(mini / "locales/ui.pot"))}
+    published = ui["Published: %(date)s"]
+    assert published.occurrences[0][0] == "source/templates/leaflet.html"
+    assert "publication date" in published.comment
+    assert "python-format" in published.flags
+    assert ui["Page {page} of {pages}"].msgid
+
+
+def test_extract_again_leaves_files_byte_identical(mini):
+    before = {p.name: p.read_bytes() for p in (mini / "locales").glob("*.pot")}
+    changed = extract(load_project(mini))
+    assert changed == {"sample": False, "ui": False}
+    assert {p.name: p.read_bytes() for p in (mini / "locales").glob("*.pot")} == before
+
+
+def test_a_source_change_rewrites_the_template(mini, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    leaflet = mini / "source/leaflets/sample.md"
+    leaflet.write_text(leaflet.read_text().replace("Will I need", "Will I have"))
+    assert extract(load_project(mini))["sample"] is True
+    pot = (mini / "locales/sample.pot").read_text()
+    assert 'msgid "Will I have to stay in hospital?"' in pot
+    assert "POT-Creation-Date: 2023-11-14 22:13+0000" in pot
