@@ -15,7 +15,7 @@ from pathlib import Path
 import polib
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
 from .config import Language, Project
@@ -68,10 +68,34 @@ def new_template(project: Project, domain: str) -> Catalog:
                    creation_date=_now(), charset="utf-8", fuzzy=False)
 
 
+def _entry(message: Message, obsolete: bool = False) -> polib.POEntry:
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    previous = message.previous_id or ()
+    entry = polib.POEntry(
+        msgid=ids[0], msgctxt=message.context, obsolete=obsolete,
+        occurrences=[(path, str(line) if line else "") for path, line in message.locations],
+        comment="\n".join(message.auto_comments), tcomment="\n".join(message.user_comments),
+        flags=sorted(message.flags), previous_msgid=previous[0] if previous else None,
+        previous_msgid_plural=previous[1] if len(previous) > 1 else None)
+    if len(ids) > 1:
+        entry.msgid_plural = ids[1]
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        entry.msgstr_plural = {index: text or "" for index, text in enumerate(strings)}
+    else:
+        entry.msgstr = message.string or ""
+    return entry
+
+
 def serialise(catalog: Catalog) -> bytes:
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=LINE_WIDTH, include_previous=True)
-    return buffer.getvalue()
+    """The catalogue as PO text. Babel merges; polib writes, because Babel's writer
+    breaks a long previous msgid (`#|`) across lines that no tool can read back."""
+    po = polib.POFile(wrapwidth=LINE_WIDTH)
+    po.header = "\n".join(line[2:] if line.startswith("# ") else line.lstrip("#")
+                          for line in catalog.header_comment.splitlines())
+    po.metadata = {name: value.rstrip("\n") for name, value in catalog.mime_headers}
+    po.extend(_entry(message) for message in catalog if message.id)
+    po.extend(_entry(message, obsolete=True) for message in catalog.obsolete.values())
+    return (str(po) + "\n").encode("utf-8")
 
 
 def read_catalog(path: Path) -> Catalog:

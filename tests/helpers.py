@@ -1,0 +1,30 @@
+"""Reading outputs as a patient's tools would: PDF text, metadata and objects."""
+from __future__ import annotations
+
+import re
+import subprocess
+import zlib
+from pathlib import Path
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return {key.strip(): value.strip() for key, value in
+            (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def pdf_objects(path: Path) -> bytes:
+    """The PDF's bytes with every compressed stream inflated, to look for catalogue entries."""
+    data = path.read_bytes()
+    parts = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            pass
+    return b"\n".join(parts)

@@ -1,0 +1,57 @@
+import re
+
+import pytest
+
+from helpers import pdf_info, pdf_objects, pdf_text
+from leaflet_l10n.build import build_one
+from leaflet_l10n.render import css_string, page_counter
+
+
+def test_css_strings_cannot_be_broken_out_of():
+    assert css_string('a"b\\c</style>') == '"a\\22 b\\5c c\\3c /style\\3e "'
+
+
+def test_page_counter_keeps_the_translated_words_around_live_counters():
+    assert page_counter("Tudalen {page} o {pages}") == \
+        '"Tudalen " counter(page, decimal) " o " counter(pages, decimal)'
+    assert page_counter("{page}/{pages}", "persian") == \
+        'counter(page, persian) "/" counter(pages, persian)'
+
+
+@pytest.fixture
+def welsh_html(mini):
+    build_one(str(mini), "sample", "cy", [])
+    return (mini / "build/cy/sample.html").read_text()
+
+
+def test_page_has_language_direction_and_local_date(welsh_html):
+    assert '<html lang="cy" dir="ltr">' in welsh_html
+    assert "14 Mawrth 2023" in welsh_html
+
+
+def test_draft_page_has_notice_and_marks_english_fallbacks(welsh_html):
+    assert 'class="draft-notice"' in welsh_html
+    fallback = re.search(r'<p class="fallback" lang="en" dir="ltr">This procedure is done '
+                         r'<em>twice a day</em> for about 30 minutes\.', welsh_html)
+    assert fallback, "the untranslated paragraph must be marked as English"
+    assert 'href="https://www.nhs.uk">wefan yr NHS</a>' in welsh_html
+
+
+def test_a_translation_cannot_inject_markup_through_the_interface(mini):
+    po = mini / "locales/cy/LC_MESSAGES/ui.po"
+    po.write_text(po.read_text().replace(
+        'msgid "Draft translation."\nmsgstr ""', 'msgid "Draft translation."\nmsgstr "<script>alert(1)</script>"'))
+    build_one(str(mini), "sample", "cy", [])
+    html = (mini / "build/cy/sample.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_pdf_is_tagged_a4_with_title_and_language(mini):
+    build_one(str(mini), "sample", "cy", [])
+    pdf = mini / "build/cy/sample.pdf"
+    info = pdf_info(pdf)
+    assert info["Tagged"] == "yes"
+    assert info["Page size"] == "595.276 x 841.89 pts (A4)"
+    assert info["Title"].startswith("Cael triniaeth enghreifftiol")
+    assert b"/Lang (cy)" in pdf_objects(pdf)
+    assert "Page 1 of 1" in pdf_text(pdf) and "14 Mawrth 2023" in pdf_text(pdf)

@@ -1,0 +1,69 @@
+"""Round trip: a catalogue whose every translation is its own source text
+reproduces the English leaflet's HTML body exactly."""
+import re
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.support import NullTranslations
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from leaflet_l10n import load_project
+from leaflet_l10n.render import environment, render_leaflet
+from leaflet_l10n.source import parse_leaflet, read_leaflet
+from leaflet_l10n.translate import localise
+
+from conftest import REPO
+
+FRONT = '+++\ntitle = "T"\ndocument_type = "D"\npublished = 2022-09-22\nisbn = "x"\n' \
+        'guidance_url = "https://example.org"\npublisher = "NICE"\npublisher_url = "https://example.org"\n+++\n'
+WORD = st.text(alphabet="abcXYZ019&\"'>,.?()é", min_size=1, max_size=8).filter(lambda w: w[0].isalnum())
+PHRASE = st.lists(WORD, min_size=1, max_size=6).map(" ".join)
+INLINE = st.one_of(
+    PHRASE,
+    st.builds(lambda t, p: f"[{t}](https://example.org/{p})", PHRASE, st.sampled_from(["a", "b?c=1"])),
+    st.builds(lambda t: f"*{t}*", PHRASE),
+    st.builds(lambda t: f"**{t}**", PHRASE),
+)
+LINE = st.lists(INLINE, min_size=1, max_size=4).map(" ".join)
+BLOCK = st.one_of(
+    LINE,
+    st.builds(lambda t: f"## {t}", LINE),
+    st.lists(LINE, min_size=1, max_size=3).map(lambda items: "\n".join(f"- {i}" for i in items)),
+)
+BODY = st.lists(BLOCK, min_size=1, max_size=6).map("\n\n".join)
+
+
+def identity_catalog(leaflet) -> Catalog:
+    catalog = Catalog(locale="cy")
+    for segment in leaflet.segments():
+        catalog.add(segment.msgid, segment.msgid)
+    return catalog
+
+
+def main_of(html: str) -> str:
+    return re.search(r'<main id="content">.*</main>', html, re.DOTALL).group(0)
+
+
+PROJECT = load_project(REPO)
+ENV = environment(PROJECT)
+
+
+def body_html(leaflet, catalog, code: str) -> str:
+    language = PROJECT.language(code)
+    html = render_leaflet(ENV, PROJECT, localise(leaflet, catalog), language,
+                          NullTranslations(), draft=False, languages=[], pdf_href="x.pdf")
+    return main_of(html)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(BODY)
+def test_identity_translation_reproduces_the_english_body(body):
+    leaflet = parse_leaflet(FRONT + "\n" + body + "\n", Path("generated.md"))
+    assert body_html(leaflet, identity_catalog(leaflet), "cy") == body_html(leaflet, None, "en")
+
+
+def test_identity_translation_of_the_real_leaflet():
+    leaflet = read_leaflet(REPO / "source/leaflets/lumbar-neurostimulation.md")
+    english = body_html(leaflet, None, "en")
+    assert body_html(leaflet, identity_catalog(leaflet), "cy") == english
+    assert 'href="https://www.nhs.uk/conditions/consent-to-treatment/"' in english
