@@ -55,3 +55,36 @@ def build(c, lang=None, leaflet=None):
     print(pipeline.report.build_summary(result))
     if not result.ok:
         raise Exit("build incomplete: see above", code=1)
+
+
+@task(help={"lang": "Only this language (repeatable); default: every registered translation",
+            "leaflet": "Only this leaflet (repeatable); the interface strings are always checked",
+            "strict": "Fail on errors in any checked language, drafts included",
+            "format": "text (default) or json"},
+      iterable=["lang", "leaflet"])
+@reports_errors
+def check(c, lang=None, leaflet=None, strict=False, format="text"):
+    """Report missing, stale and unsafe translations; fails when a published language has errors."""
+    if format not in ("text", "json"):
+        raise Exit("error: --format must be text or json", code=2)
+    result = pipeline.check_project(pipeline.load_project(ROOT), lang, leaflet)
+    print(pipeline.status.status_json(result) if format == "json" else pipeline.report.status_text(result), end="")
+    failing = pipeline.status.blocking(result, strict)
+    if failing:
+        raise Exit(f"check failed: errors in {', '.join(failing)}", code=1)
+
+
+@task(help={"lang": "The language the reviewer approves", "by": "The reviewer's full name"})
+@reports_errors
+def approve(c, lang, by):
+    """Record a reviewer's approval of a language for the current English source."""
+    approval = pipeline.approve_language(pipeline.load_project(ROOT), lang, by)
+    print(f"approved {lang} by {approval.by} at {approval.at} for source {approval.fingerprint}")
+
+
+@task(help={"lang": "The language to publish; it needs an approval of the current English"})
+@reports_errors
+def publish(c, lang):
+    """Switch an approved language to published."""
+    pipeline.publish_language(pipeline.load_project(ROOT), lang)
+    print(f"{lang} is published: `invoke build` now releases it only while it passes every check")

@@ -3,7 +3,7 @@
 Markdown leaflets → gettext catalogues → per-language HTML and PDF, with
 checks that keep missing, stale or unsafe translations away from patients.
 """
-from . import report
+from . import report, status
 from .build import BuildResult, build
 from .catalogs import init_catalog, read_catalog, update_catalog
 from .checks import Finding, check_language
@@ -12,9 +12,11 @@ from .errors import (CatalogError, ConfigError, GateError, MissingGlyphError, Pi
                      PlaceholderError, RenderError, SourceError, UnknownLanguageError)
 from .extract import extract
 from .languages import init_language, update
+from .release import approve_language, publish_language
+from .status import check_project
 
 __all__ = [
-    "BuildResult", "CatalogError", "ConfigError", "Finding", "GateError", "Language",
+    "BuildResult", "CatalogError", "approve_language", "check_project", "publish_language", "status", "ConfigError", "Finding", "GateError", "Language",
     "MissingGlyphError", "PipelineError", "PlaceholderError", "Project", "RenderError",
     "SourceError", "UnknownLanguageError", "build", "check_language", "extract", "init_catalog",
     "init_language", "load_project", "read_catalog", "report", "update", "update_catalog",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel.support import NullTranslations
 
-from . import catalogs, checks, render
+from . import catalogs, checks, render, status
 from .config import UI_DOMAIN, Language, Project, load_project
 from .errors import PipelineError
 from .fileio import atomic_write_bytes, atomic_write_text
@@ -22,6 +22,7 @@ from .source import read_leaflet
 from .translate import localise
 
 MANIFEST = "manifest.json"
+WITHDRAWN = "withdrawn"
 _PACKAGE_DIR = Path(__file__).parent
 
 
@@ -43,6 +44,8 @@ class BuildResult:
     outputs: list[Output]
     withheld: dict[str, list[checks.Finding]]
     failures: list[PipelineError]
+    reports: list[checks.LanguageReport]
+    fingerprint: str
 
     @property
     def ok(self) -> bool:
@@ -52,13 +55,6 @@ class BuildResult:
 def output_paths(project: Project, language: Language, leaflet: str) -> tuple[Path, Path]:
     directory = project.build_dir / language.tag
     return directory / f"{leaflet}.html", directory / f"{leaflet}.pdf"
-
-
-def gate(project: Project, language: Language) -> list[checks.Finding]:
-    """The errors that withhold a published language; empty for drafts and the source."""
-    if language.status != "published":
-        return []
-    return checks.errors(f for report in checks.check_language(project, language) for f in report.findings)
 
 
 def _digest(*parts: bytes) -> str:
@@ -130,8 +126,9 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
           workers: int | None = None) -> BuildResult:
     selected = project.select_languages(codes)
     names = project.select_leaflets(leaflets)
-    withheld = {lang.code: findings for lang in project.all_languages
-                if (findings := gate(project, lang))}
+    checker = checks.Checker(project)
+    reports = [checker.check(language) for language in project.languages]
+    withheld = {r.language.code: r.errors for r in reports if r.language.status == "published" and r.errors}
     available = [lang for lang in project.all_languages if lang.code not in withheld]
     previous = read_manifest(project)
     code_bytes = _tree_bytes(_PACKAGE_DIR, project.templates_dir, project.styles_dir)
@@ -146,8 +143,7 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
             key = (leaflet, language.tag)
             if language.code in withheld:
                 if key in outputs:
-                    outputs[key].state = "withdrawn"
-                    outputs[key].reasons = [f"{f.location}: {f.code}: {f.msgid}" for f in withheld[language.code]]
+                    _withdraw(project, outputs[key], withheld[language.code])
                 continue
             switcher = _switcher(project, available, leaflet, language)
             fingerprint = _fingerprint(project, language, leaflet,
@@ -166,9 +162,25 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
     failures = _run_jobs(project, jobs, workers)
     write_index(project, [lang for lang in available
                           if all(output_paths(project, lang, n)[0].is_file() for n in project.leaflets)])
-    manifest = {"outputs": [asdict(o) for o in sorted(outputs.values(), key=lambda o: (o.leaflet, o.language))]}
+    ordered = sorted(outputs.values(), key=lambda o: (o.leaflet, o.language))
+    manifest = {"source_fingerprint": checker.fingerprint, "outputs": [asdict(o) for o in ordered]}
     atomic_write_text(project.build_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    return BuildResult(sorted(outputs.values(), key=lambda o: (o.leaflet, o.language)), withheld, failures)
+    status.write_status(project.build_dir, status.status(project.root, reports, checker.fingerprint,
+                                                         frozenset(withheld)))
+    return BuildResult(ordered, withheld, failures, reports, checker.fingerprint)
+
+
+def _withdraw(project: Project, output: Output, findings: list[checks.Finding]) -> None:
+    """Move a withheld language's earlier outputs out of the publishable tree, and say why."""
+    for name in ("html", "pdf"):
+        current = project.build_dir / getattr(output, name)
+        if output.state != "withdrawn" and current.is_file():
+            target = project.build_dir / WITHDRAWN / getattr(output, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            current.replace(target)
+            setattr(output, name, target.relative_to(project.build_dir).as_posix())
+    output.state = "withdrawn"
+    output.reasons = [f"{f.location}: {f.code}: {f.msgid}" for f in findings]
 
 
 def _run_jobs(project: Project, jobs: list[tuple[Output, list[dict]]], workers: int | None) -> list[PipelineError]:

@@ -1,26 +1,31 @@
-"""Translation checks: each check yields findings; all findings are collected.
+"""Translation checks: each check yields findings; every finding is collected.
 
-Checks compare a language's catalogues with the source as it is *now*: the
-templates are re-extracted in memory, so a forgotten `invoke update` cannot
+Checks compare a language's catalogues with the English source as it is *now*:
+the templates are re-extracted in memory, so a forgotten `invoke update` cannot
 hide a missing or changed sentence.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 
-from . import markup
+from . import markup, textcompare
+from .approval import is_current, source_fingerprint
 from .catalogs import catalog_file, entry_lines, read_catalog
 from .config import UI_DOMAIN, Language, Project
-from .errors import PlaceholderError
+from .errors import CatalogError, PlaceholderError
 from .extract import templates_in_memory
+from .glossary import Glossary, load_glossary
+from .plurals import plural_count
 from .source import Segment, read_leaflet
 
 ERROR = "error"
 WARNING = "warning"
+ALLOW_FLAG = "allow-{code}"   # a PO flag such as `allow-identical` waives one check for one entry
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class Finding:
     msgid: str
     message: str
     detail: str = ""
+    risk: str = ""
 
     @property
     def location(self) -> str:
@@ -42,7 +48,7 @@ class Finding:
     def to_dict(self, root: Path) -> dict:
         return {"severity": self.severity, "code": self.code, "language": self.language,
                 "domain": self.domain, "file": _relative(self.path, root), "line": self.line,
-                "msgid": self.msgid, "message": self.message, "detail": self.detail}
+                "msgid": self.msgid, "message": self.message, "detail": self.detail, "risk": self.risk}
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -50,6 +56,11 @@ def _relative(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def msgid_start(msgid, width: int = 60) -> str:
+    text = msgid[0] if isinstance(msgid, tuple) else msgid
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -60,101 +71,302 @@ class Entry:
     path: Path
     line: int | None
     message: Message
-    segment: Segment | None = None          # None for template (ui) strings
+    glossary: Glossary
+    segment: Segment | None = None          # None for interface (template) strings
 
-    def finding(self, severity: str, code: str, message: str, detail: str = "") -> Finding:
+    def finding(self, severity: str, code: str, message: str, detail: str = "", risk: str = "") -> Finding:
         return Finding(severity, code, self.language.code, self.domain, self.path, self.line,
-                       msgid_start(self.message.id), message, detail)
+                       msgid_start(self.message.id), message, detail, risk)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        ids = self.message.id
+        return ids if isinstance(ids, tuple) else (ids,)
+
+    @property
+    def strings(self) -> tuple[str, ...]:
+        string = self.message.string
+        return string if isinstance(string, tuple) else (string or "",)
+
+    @property
+    def translations(self) -> list[str]:
+        """The msgstr values patients would read: none while the entry is fuzzy."""
+        return [] if self.message.fuzzy else [s for s in self.strings if s]
+
+    def pairs(self) -> Iterator[tuple[str, str]]:
+        """(English, translation); plural forms after the first compare with the English plural."""
+        if self.message.fuzzy:
+            return
+        for index, translation in enumerate(self.strings):
+            if translation:
+                yield self.sources[0 if index == 0 else -1], translation
 
 
-def msgid_start(msgid, width: int = 60) -> str:
-    text = msgid[0] if isinstance(msgid, tuple) else msgid
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def _strings(message: Message) -> list[str]:
-    if isinstance(message.string, tuple):
-        return [s for s in message.string if s]
-    return [message.string] if message.string else []
-
-
-# -- entry checks: (entry) -> findings --------------------------------------
+# -- missing and stale --------------------------------------------------------
 
 def check_untranslated(entry: Entry) -> Iterator[Finding]:
-    if not _strings(entry.message):
-        yield entry.finding(ERROR, "untranslated", "translate this entry")
+    strings = entry.strings
+    if not all(strings):
+        what = "some plural forms are empty" if len(strings) > 1 and any(strings) else "not translated"
+        yield entry.finding(ERROR, "untranslated", f"{what}: translate this entry")
 
 
 def check_fuzzy(entry: Entry) -> Iterator[Finding]:
-    if entry.message.fuzzy and _strings(entry.message):
-        yield entry.finding(ERROR, "fuzzy",
-                            "the English changed since this was translated: revise the translation, "
-                            "then remove the fuzzy flag",
-                            detail=f"previous English: {entry.message.previous_id!r}"
-                            if entry.message.previous_id else "")
+    if not entry.message.fuzzy:
+        return
+    previous = entry.message.previous_id
+    if previous:
+        old, new = (previous[0] if isinstance(previous, tuple) else previous), entry.sources[0]
+        yield entry.finding(ERROR, "fuzzy", "the English changed after translation: revise it, "
+                            "then clear the fuzzy flag", detail=textcompare.word_diff(old, new),
+                            risk=textcompare.change_risk(old, new))
+    else:
+        yield entry.finding(ERROR, "fuzzy", "marked fuzzy (needs review): check it against the English, "
+                            "then clear the fuzzy flag")
 
+
+# -- unsafe -------------------------------------------------------------------
 
 def check_placeholders(entry: Entry) -> Iterator[Finding]:
     if entry.segment is None:
         return
-    for string in _strings(entry.message):
+    for translation in entry.translations:
         try:
-            markup.validate(string, entry.segment.placeholders)
+            markup.validate(translation, entry.segment.placeholders)
         except PlaceholderError as exc:
             yield entry.finding(ERROR, "placeholders", f"{exc.message}; {exc.hint}")
 
 
+def check_markup(entry: Entry) -> Iterator[Finding]:
+    """Interface strings have no placeholders: any tag a translation adds is raw HTML."""
+    if entry.segment is not None:
+        return
+    for source, translation in entry.pairs():
+        added = set(markup.tags_in(translation)) - set(markup.tags_in(source))
+        if added:
+            yield entry.finding(ERROR, "raw-html", f"remove {', '.join(sorted(added))}: "
+                                "translations cannot add markup")
+
+
+def check_urls(entry: Entry) -> Iterator[Finding]:
+    for source, translation in entry.pairs():
+        wanted, found = textcompare.urls(source), textcompare.urls(translation)
+        for url in wanted - found:
+            yield entry.finding(ERROR, "url-missing", f"keep the web address {url} exactly as in the English")
+        for url in found - wanted:
+            yield entry.finding(ERROR, "url-added", f"remove the web address {url}: "
+                                "links and addresses come from the English source")
+
+
+def check_numbers(entry: Entry) -> Iterator[Finding]:
+    for source, translation in entry.pairs():
+        wanted = textcompare.numbers(markup.to_plain(source))
+        found = textcompare.numbers(markup.to_plain(translation))
+        if wanted == found:
+            continue
+        missing = ", ".join(str(n) for n in sorted((wanted - found).elements()))
+        added = ", ".join(str(n) for n in sorted((found - wanted).elements()))
+        what = "; ".join(part for part in (missing and f"missing {missing}", added and f"added {added}") if part)
+        yield entry.finding(ERROR, "numbers", f"numbers differ from the English ({what}): "
+                            "keep every number exactly, in digits")
+
+
+def check_do_not_translate(entry: Entry) -> Iterator[Finding]:
+    for source, translation in entry.pairs():
+        for term in entry.glossary.do_not_translate:
+            if textcompare.contains_term(source, term) and not textcompare.contains_term(translation, term):
+                yield entry.finding(ERROR, "do-not-translate", f"keep {term!r} exactly as written in English")
+
+
+def check_glossary(entry: Entry) -> Iterator[Finding]:
+    terms = entry.glossary.required_terms(entry.language.code)
+    for source, translation in entry.pairs():
+        for english, required in terms.items():
+            if re.search(rf"(?<!\w){re.escape(english)}(?!\w)", source, re.IGNORECASE) \
+                    and required.casefold() not in translation.casefold():
+                yield entry.finding(ERROR, "glossary", f"use the glossary term {required!r} for {english!r}")
+
+
+def check_format(entry: Entry) -> Iterator[Finding]:
+    for source, translation in entry.pairs():
+        wanted = textcompare.format_placeholders(source)
+        found = textcompare.format_placeholders(translation)
+        if wanted != found:
+            yield entry.finding(ERROR, "format", "placeholders differ: keep "
+                                f"{', '.join(sorted(wanted)) or 'none'}, found {', '.join(sorted(found)) or 'none'}")
+
+
+def check_whitespace(entry: Entry) -> Iterator[Finding]:
+    for source, translation in entry.pairs():
+        if textcompare.edge_whitespace(source) != textcompare.edge_whitespace(translation):
+            yield entry.finding(ERROR, "whitespace", "leading or trailing spaces differ from the English")
+
+
+def check_identical(entry: Entry) -> Iterator[Finding]:
+    for source, translation in entry.pairs():
+        if translation == source:
+            yield entry.finding(ERROR, "identical", "the translation is the English text: translate it, or add "
+                                f"the flag '{ALLOW_FLAG.format(code='identical')}' if it is right as it is")
+
+
+def check_sentences(entry: Entry) -> Iterator[Finding]:
+    """A dropped or added sentence changes what a patient is told."""
+    for source, translation in entry.pairs():
+        wanted = textcompare.sentence_count(markup.to_plain(source))
+        found = textcompare.sentence_count(markup.to_plain(translation))
+        if wanted != found:
+            yield entry.finding(ERROR, "sentences", f"the English has {wanted} sentence(s), the translation "
+                                f"{found}: check that nothing was left out or added; if the change is right, "
+                                f"add the flag '{ALLOW_FLAG.format(code='sentences')}'")
+
+
 ENTRY_CHECKS: tuple[Callable[[Entry], Iterable[Finding]], ...] = (
-    check_untranslated, check_fuzzy, check_placeholders)
+    check_untranslated, check_fuzzy, check_placeholders, check_markup, check_urls, check_numbers,
+    check_do_not_translate, check_glossary, check_format, check_whitespace, check_identical, check_sentences)
 
 
-# -- catalogue checks ---------------------------------------------------------
+# -- catalogues and languages -------------------------------------------------
 
 @dataclass
 class CatalogReport:
+    """Findings and counts for one (language, domain)."""
     language: Language
     domain: str
     path: Path
     findings: list[Finding] = field(default_factory=list)
-    total: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)   # state → {segments, words}
+
+    def count(self, state: str, msgid) -> None:
+        words = len(markup.to_plain(msgid[0] if isinstance(msgid, tuple) else msgid).split())
+        bucket = self.counts.setdefault(state, {"segments": 0, "words": 0})
+        bucket["segments"] += 1
+        bucket["words"] += words
+
+
+def _state(message: Message | None) -> str:
+    if message is None:
+        return "missing"
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    if not all(strings):
+        return "missing"
+    return "fuzzy" if message.fuzzy else "translated"
 
 
 def check_catalog(project: Project, language: Language, domain: str, template: Catalog,
-                  segments: dict[str, Segment]) -> CatalogReport:
+                  segments: dict[str, Segment], glossary: Glossary) -> CatalogReport:
     path = catalog_file(project, domain).po_path(language.code)
-    report = CatalogReport(language, domain, path, total=sum(1 for m in template if m.id))
+    report = CatalogReport(language, domain, path)
     if not path.is_file():
         report.findings.append(Finding(ERROR, "no-catalogue", language.code, domain, path, None, "",
-                                       f"run `invoke init --lang {language.code}`"))
+                                       f"create it with `invoke init --lang {language.code}`"))
+        for message in template:
+            if message.id:
+                report.count("missing", message.id)
         return report
-    catalog = read_catalog(path)
-    lines = entry_lines(path)
+    try:
+        catalog = read_catalog(path)
+        lines = entry_lines(path)
+    except CatalogError as exc:
+        report.findings.append(Finding(ERROR, "syntax", language.code, domain, exc.path or path, exc.line, "",
+                                       f"{exc.message}: {exc.hint}"))
+        for message in template:
+            if message.id:
+                report.count("missing", message.id)
+        return report
+    report.findings.extend(_header_findings(catalog, language, domain, path))
     for source_message in template:
         if not source_message.id:
             continue
         message = catalog.get(source_message.id)
+        report.count(_state(message), source_message.id)
         if message is None:
+            where, line = source_message.locations[0] if source_message.locations else (path, None)
             report.findings.append(Finding(
-                ERROR, "not-in-catalogue", language.code, domain, path, None,
+                ERROR, "not-in-catalogue", language.code, domain, project.root / where, line,
                 msgid_start(source_message.id),
-                "the English source has this text but the catalogue does not: run `invoke extract update`"))
+                f"the English has this text but {path.relative_to(project.root)} does not: "
+                "run `invoke extract update`, then translate it"))
             continue
-        entry = Entry(language, domain, path, lines.get(message.id), message, segments.get(message.id))
+        entry = Entry(language, domain, path, lines.get(_key(message.id)), message, glossary,
+                      segments.get(_key(message.id)))
+        waived = {flag.removeprefix("allow-") for flag in message.flags if flag.startswith("allow-")}
         for check in ENTRY_CHECKS:
-            report.findings.extend(check(entry))
+            report.findings.extend(f for f in check(entry) if f.code not in waived)
+    if catalog.obsolete:
+        first = next(iter(catalog.obsolete))
+        report.findings.append(Finding(
+            WARNING, "obsolete", language.code, domain, path, lines.get(_key(first)), msgid_start(first),
+            f"{len(catalog.obsolete)} obsolete entries (#~) no longer in the English: "
+            "reuse them if they help, otherwise they can be deleted"))
     return report
 
 
-def check_language(project: Project, language: Language,
-                   domains: Iterable[str] | None = None) -> list[CatalogReport]:
-    templates = templates_in_memory(project)
-    wanted = tuple(domains) if domains else project.domains
-    reports = []
-    for domain in wanted:
-        segments = {} if domain == UI_DOMAIN else {
-            s.msgid: s for s in read_leaflet(project.leaflet_path(domain)).segments()}
-        reports.append(check_catalog(project, language, domain, templates[domain], segments))
-    return reports
+def _key(msgid) -> str:
+    return msgid[0] if isinstance(msgid, tuple) else msgid
+
+
+def _header_findings(catalog: Catalog, language: Language, domain: str, path: Path) -> Iterator[Finding]:
+    def header(code: str, message: str) -> Finding:
+        return Finding(ERROR, code, language.code, domain, path, 1, "", message)
+    if str(catalog.locale or "") != language.code:
+        yield header("language", f"the file says Language: {catalog.locale or 'none'}, but it is in the "
+                     f"folder of {language.code}: check that this is the right file")
+    expected = plural_count(language.locale)
+    if catalog.num_plurals != expected:
+        yield header("plural-forms", f"the Plural-Forms header has {catalog.num_plurals} forms, CLDR has "
+                     f"{expected} for {language.code}: run `invoke update`, or fix the header")
+
+
+@dataclass
+class LanguageReport:
+    language: Language
+    catalogs: list[CatalogReport]
+    findings: list[Finding]          # language-wide: approval
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        return [*self.findings, *(f for c in self.catalogs for f in c.findings)]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return errors(self.all_findings)
+
+
+def _approval_findings(project: Project, language: Language, fingerprint: str) -> Iterator[Finding]:
+    if language.status != "published" or is_current(language, fingerprint):
+        return
+    line = next((i for i, text in enumerate(project.languages_file.read_text().splitlines(), 1)
+                 if text.strip() == f"[languages.{language.code}]"), None)
+    if language.approval is None:
+        message = f"published without an approval: a reviewer must run `invoke approve --lang {language.code}`"
+    else:
+        message = (f"approved by {language.approval.by} on {language.approval.at[:10]} for an older English "
+                   f"source: review the changes, then approve again")
+    yield Finding(ERROR, "approval-stale" if language.approval else "not-approved", language.code, "",
+                  project.languages_file, line, "", message)
+
+
+class Checker:
+    """Runs every check against the English as it is now (extracted once)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.templates = templates_in_memory(project)
+        self.fingerprint = source_fingerprint(self.templates)
+        self.glossary = load_glossary(project.locales_dir)
+        self._segments = {name: {s.msgid: s for s in read_leaflet(project.leaflet_path(name)).segments()}
+                          for name in project.leaflets}
+
+    def check(self, language: Language, domains: Iterable[str] | None = None) -> LanguageReport:
+        wanted = tuple(domains) if domains else self.project.domains
+        catalogs = [check_catalog(self.project, language, domain, self.templates[domain],
+                                  self._segments.get(domain, {}), self.glossary) for domain in wanted]
+        return LanguageReport(language, catalogs,
+                              list(_approval_findings(self.project, language, self.fingerprint)))
+
+
+def check_language(project: Project, language: Language, domains: Iterable[str] | None = None) -> LanguageReport:
+    return Checker(project).check(language, domains)
 
 
 def errors(findings: Iterable[Finding]) -> list[Finding]:

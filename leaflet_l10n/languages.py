@@ -15,7 +15,7 @@ from .errors import ConfigError
 from .fileio import atomic_write_text
 
 
-def _edit_registry(project: Project, change) -> Project:
+def edit_registry(project: Project, change) -> Project:
     path = project.languages_file
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
     change(document)
@@ -37,7 +37,7 @@ def register(project: Project, code: str) -> Project:
             entry["status"] = "draft"
             entry["back_translated"] = False
             languages[code] = entry
-    return _edit_registry(project, add)
+    return edit_registry(project, add)
 
 
 def init_language(project: Project, code: str) -> list[tuple[Path, bool]]:

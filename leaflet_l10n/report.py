@@ -1,10 +1,11 @@
-"""Plain-text summaries for the task layer to print."""
+"""Summaries for the terminal: what each task did, and the translation status as text."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from .build import BuildResult
 from .catalogs import UpdateResult
+from .status import STATES
 
 
 def extract_summary(changed: dict[str, bool]) -> str:
@@ -38,3 +39,27 @@ def build_summary(result: BuildResult) -> str:
         lines.extend(f"  {f.location}: {f.code}: {f.msgid}: {f.message}" for f in findings)
     lines.extend(f"FAILED {failure}" for failure in result.failures)
     return "\n".join(lines)
+
+
+def status_text(status_data: dict) -> str:
+    lines = []
+    for lang in status_data["languages"]:
+        total = lang["total"]
+        segments = sum(total[s]["segments"] for s in STATES)
+        lines.append(f"{lang['code']} ({lang['name']}), {lang['status']}: "
+                     f"{total['translated']['segments']}/{segments} segments translated, "
+                     f"{total['fuzzy']['segments']} fuzzy, {total['missing']['segments']} missing")
+        approval = lang["approval"]
+        lines.append("  approval: " + ("none" if approval is None else
+                                        f"{approval['by']}, {approval['at']}"
+                                        + ("" if approval["current"] else " (for an older English source)")))
+        if not lang["findings"]:
+            lines.append("  no findings")
+        for f in lang["findings"]:
+            where = f"{f['file']}:{f['line']}" if f["line"] else f["file"]
+            risk = f" [{f['risk']} risk]" if f["risk"] else ""
+            lines.append(f"  {f['severity']}: {where}: {f['code']}{risk}: {f['msgid']!r}: {f['message']}")
+            if f["detail"]:
+                lines.append(f"      {f['detail']}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,91 @@
+"""Comparing a translation with its English: numbers, links, placeholders, diffs.
+
+Pure functions over strings, so each can be tested on its own.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import Counter
+
+# A run of decimal digits in any script: 30, ٣٠, ۳۰ and ৩০ are all 30.
+_DIGITS = re.compile(r"\d+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]", re.IGNORECASE)
+_FORMAT = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifgexXc%]|\{[A-Za-z_]\w*\}")
+_WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+# Words whose change alters a medical instruction: amounts, timing, frequency, negation.
+_HIGH_RISK = re.compile(
+    r"^(?:\d+|mg|mcg|µg|g|kg|ml|l|mmol|units?|percent|%|seconds?|minutes?|hours?|days?|weeks?|"
+    r"months?|years?|daily|weekly|monthly|once|twice|times?|every|each|hourly|dose|doses|tablets?|"
+    r"capsules?|drops?|not|no|never|none|nothing|without|don't|doesn't|isn't|aren't|can't|cannot|"
+    r"won't|shouldn't|mustn't|avoid|stop|before|after|maximum|minimum|more|less|fewer|morning|"
+    r"evening|night|one|two|three|four|five|six|seven|eight|nine|ten|half|quarter)$", re.IGNORECASE)
+
+
+# Sentence ends in the scripts we serve: Latin, CJK, Arabic/Urdu, Devanagari/Bengali, Ethiopic.
+_SENTENCE_END = re.compile(r"[.?!。？！؟۔।॥።፧]+(?=\s|$|[\"'”’)）」])")
+
+
+def sentence_count(text: str) -> int:
+    """Sentences, counted by their closing punctuation; a text without any is one sentence."""
+    text = _URL.sub("", text)
+    return max(1, len(_SENTENCE_END.findall(text.strip())))
+
+
+def numbers(text: str) -> Counter[int]:
+    """Every number in the text, whatever the digits' script."""
+    return Counter(int("".join(str(unicodedata.decimal(ch)) for ch in run)) for run in _DIGITS.findall(text))
+
+
+def urls(text: str) -> Counter[str]:
+    return Counter(url.lower() for url in _URL.findall(text))
+
+
+def format_placeholders(text: str) -> Counter[str]:
+    return Counter(match for match in _FORMAT.findall(text) if match != "%%")
+
+
+def edge_whitespace(text: str) -> tuple[str, str]:
+    return text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+
+
+def contains_term(text: str, term: str) -> bool:
+    """Whole-word, case-sensitive: 'NHS' is in 'the NHS website', not in 'NHSX'."""
+    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
+
+
+def word_diff(old: str, new: str) -> str:
+    """'[-30-]{+20+}' style: what was removed and added, in context."""
+    old_words, new_words = old.split(), new.split()
+    parts = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.extend(old_words[a1:a2])
+            continue
+        if a2 > a1:
+            parts.append("[-" + " ".join(old_words[a1:a2]) + "-]")
+        if b2 > b1:
+            parts.append("{+" + " ".join(new_words[b1:b2]) + "+}")
+    return " ".join(parts)
+
+
+def change_risk(old: str, new: str) -> str:
+    """How dangerous a change of the English is for a translation that was not revised.
+
+    high: a number, unit, time, dose, frequency or negation changed;
+    low: only punctuation, whitespace or case changed; medium: anything else."""
+    if _words(old) == _words(new):
+        return "low"
+    changed = Counter(_tokens(old)) ^ Counter(_tokens(new))  # tokens on one side only
+    if numbers(old) != numbers(new) or any(_HIGH_RISK.match(token) for token in changed):
+        return "high"
+    return "medium"
+
+
+def _tokens(text: str) -> list[str]:
+    return [token.lower() for token in _WORD.findall(text)]
+
+
+def _words(text: str) -> list[str]:
+    return [token for token in _tokens(text) if token[0].isalnum() or token[0] == "_"]
