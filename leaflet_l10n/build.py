@@ -160,8 +160,9 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
             outputs[key] = output
 
     failures = _run_jobs(project, jobs, workers)
-    write_index(project, [lang for lang in available
-                          if all(output_paths(project, lang, n)[0].is_file() for n in project.leaflets)])
+    failed = {output.language for output in outputs.values() if output.state == "failed"}
+    write_index(project, [lang for lang in available if lang.tag not in failed
+                          and all(output_paths(project, lang, n)[0].is_file() for n in project.leaflets)])
     ordered = sorted(outputs.values(), key=lambda o: (o.leaflet, o.language))
     manifest = {"source_fingerprint": checker.fingerprint, "outputs": [asdict(o) for o in ordered]}
     atomic_write_text(project.build_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")

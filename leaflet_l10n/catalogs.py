@@ -159,6 +159,7 @@ def new_catalog(language: Language, domain: str, template: Catalog) -> Catalog:
                       charset="utf-8", fuzzy=False)
     catalog.mime_headers = [("Plural-Forms", plural_forms(language.locale))]
     catalog.update(template, update_creation_date=False)
+    _pad_plurals(catalog)
     return catalog
 
 
@@ -180,10 +181,20 @@ class UpdateResult:
     obsolete: int
 
 
+def _pad_plurals(catalog: Catalog) -> None:
+    """Give every plural entry one msgstr per plural form of the language (Babel gives two)."""
+    for message in catalog:
+        if message.id and isinstance(message.id, tuple):
+            strings = message.string if isinstance(message.string, tuple) else (message.string or "",)
+            if len(strings) < catalog.num_plurals:
+                message.string = strings + ("",) * (catalog.num_plurals - len(strings))
+
+
 def merge(catalog: Catalog, template: Catalog) -> tuple[str, ...]:
     """Merge the template in; returns the msgids that became fuzzy by matching."""
     before = {message.id for message in catalog if message.id and message.fuzzy}
     catalog.update(template, update_creation_date=True)
+    _pad_plurals(catalog)
     return tuple(message.id for message in catalog
                  if message.id and message.fuzzy and message.id not in before)
 

@@ -106,6 +106,10 @@ class Entry:
 
 def check_untranslated(entry: Entry) -> Iterator[Finding]:
     strings = entry.strings
+    expected = plural_count(entry.language.locale)
+    if len(entry.sources) > 1 and len(strings) != expected:
+        yield entry.finding(ERROR, "plural-forms", f"{len(strings)} plural forms, but {entry.language.code} has "
+                            f"{expected} in CLDR: give one translation for each")
     if not all(strings):
         what = "some plural forms are empty" if len(strings) > 1 and any(strings) else "not translated"
         yield entry.finding(ERROR, "untranslated", f"{what}: translate this entry")
@@ -114,9 +118,9 @@ def check_untranslated(entry: Entry) -> Iterator[Finding]:
 def check_fuzzy(entry: Entry) -> Iterator[Finding]:
     if not entry.message.fuzzy:
         return
-    previous = entry.message.previous_id
+    previous = entry.message.previous_id     # Babel keeps it as a list: [msgid, msgid_plural]
     if previous:
-        old, new = (previous[0] if isinstance(previous, tuple) else previous), entry.sources[0]
+        old, new = previous[0], entry.sources[0]
         yield entry.finding(ERROR, "fuzzy", "the English changed after translation: revise it, "
                             "then clear the fuzzy flag", detail=textcompare.word_diff(old, new),
                             risk=textcompare.change_risk(old, new))

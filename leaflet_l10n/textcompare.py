@@ -24,7 +24,7 @@ _HIGH_RISK = re.compile(
 
 
 # Sentence ends in the scripts we serve: Latin, CJK, Arabic/Urdu, Devanagari/Bengali, Ethiopic.
-_SENTENCE_END = re.compile(r"[.?!。？！؟۔।॥።፧]+(?=\s|$|[\"'”’)）」])")
+_SENTENCE_END = re.compile(r"[。？！]+|[.?!؟۔।॥።፧]+(?=\s|$|[\"'”’)）」])")
 
 
 def sentence_count(text: str) -> int:
@@ -77,7 +77,8 @@ def change_risk(old: str, new: str) -> str:
     low: only punctuation, whitespace or case changed; medium: anything else."""
     if _words(old) == _words(new):
         return "low"
-    changed = Counter(_tokens(old)) ^ Counter(_tokens(new))  # tokens on one side only
+    before, after = Counter(_tokens(old)), Counter(_tokens(new))
+    changed = (before - after) + (after - before)  # tokens found on one side only
     if numbers(old) != numbers(new) or any(_HIGH_RISK.match(token) for token in changed):
         return "high"
     return "medium"

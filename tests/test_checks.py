@@ -1,0 +1,100 @@
+"""Every check in both directions: a case it must flag, and a close one it must not."""
+from pathlib import Path
+
+import pytest
+from babel import Locale
+from babel.messages.catalog import Message
+
+from leaflet_l10n import checks
+from leaflet_l10n.config import Language
+from leaflet_l10n.glossary import Glossary
+from leaflet_l10n.markup import Placeholder
+from leaflet_l10n.source import Segment
+
+WELSH = Language("cy", "draft", locale=Locale.parse("cy"))
+GLOSSARY = Glossary(("NHS 111", "NHS", "NICE"), {"cy": {"twice a day": "dwywaith y dydd"}})
+LINK = (Placeholder("a1", "a", "https://www.nhs.uk"),)
+
+
+def run(check, msgid, msgstr, *, placeholders=None, flags=(), previous=None, leaflet=True):
+    message = Message(msgid, msgstr, flags=flags, previous_id=previous)
+    segment = Segment(msgid if isinstance(msgid, str) else msgid[0], "paragraph", 1, placeholders or ()) \
+        if leaflet else None
+    entry = checks.Entry(WELSH, "x", Path("x.po"), 7, message, GLOSSARY, segment)
+    return [f.code for f in check(entry)]
+
+
+CASES = [
+    # check, English, flagged translation, close translation that passes, options
+    (checks.check_untranslated, "Hello.", "", "Helo.", {}),
+    (checks.check_placeholders, "Read the <a1>NHS website</a1>.", "Darllenwch wefan yr NHS.",
+     "Darllenwch <a1>wefan yr NHS</a1>.", {"placeholders": LINK}),
+    (checks.check_markup, "Draft translation.", "Cyfieithiad <b>drafft</b>.", "Cyfieithiad drafft.",
+     {"leaflet": False}),
+    (checks.check_urls, "See www.nhs.uk today.", "Gweler www.nhs.cymru heddiw.",
+     "Gweler www.nhs.uk heddiw.", {}),
+    (checks.check_numbers, "for about 30 minutes.", "am tua 20 munud.", "am tua 30 munud.", {}),
+    (checks.check_do_not_translate, "Call NHS 111.", "Ffoniwch GIG 111.", "Ffoniwch NHS 111.", {}),
+    (checks.check_glossary, "Do it twice a day.", "Gwnewch hyn ddwywaith.", "Gwnewch hyn ddwywaith y dydd.", {}),
+    (checks.check_format, "Page {page} of {pages}", "Tudalen {page} o {tudalennau}",
+     "Tudalen {page} o {pages}", {"leaflet": False}),
+    (checks.check_format, "Published: %(date)s", "Cyhoeddwyd: %(dyddiad)s", "Cyhoeddwyd: %(date)s",
+     {"leaflet": False}),
+    (checks.check_whitespace, "Hello.", " Helo.", "Helo.", {}),
+    (checks.check_identical, "Some questions.", "Some questions.", "Rhai cwestiynau.", {}),
+    (checks.check_sentences, "It can cause problems. So it needs care.", "Gall achosi problemau.",
+     "Gall achosi problemau. Felly mae angen gofal.", {}),
+]
+
+
+@pytest.mark.parametrize("check, english, bad, good, options", CASES,
+                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
+def test_check_flags_the_fault_and_passes_the_close_case(check, english, bad, good, options):
+    assert run(check, english, bad, **options), f"{check.__name__} missed {bad!r}"
+    assert run(check, english, good, **options) == [], f"{check.__name__} wrongly flagged {good!r}"
+
+
+def test_native_digits_count_as_the_same_number():
+    assert run(checks.check_numbers, "for about 30 minutes.", "لمدة ٣٠ دقيقة تقريبًا.") == []
+    assert run(checks.check_numbers, "for about 30 minutes.", "لمدة ٢٠ دقيقة تقريبًا.") == ["numbers"]
+
+
+def test_tag_numbers_are_not_read_as_numbers():
+    assert run(checks.check_numbers, "See <a1>this</a1>.", "Gweler <a1>hwn</a1>.", placeholders=LINK) == []
+
+
+def test_fuzzy_entry_reports_a_word_diff_and_its_risk():
+    message = Message("for about 20 minutes.", "am tua 30 munud.", flags=["fuzzy"],
+                      previous_id=["for about 30 minutes."])
+    entry = checks.Entry(WELSH, "x", Path("x.po"), 7, message, GLOSSARY)
+    [finding] = checks.check_fuzzy(entry)
+    assert (finding.code, finding.risk, finding.detail) == ("fuzzy", "high", "for about [-30-] {+20+} minutes.")
+    assert finding.location == "x.po:7"
+
+
+def test_a_fuzzy_translation_is_not_checked_as_if_it_were_shown():
+    assert run(checks.check_numbers, "for 30 minutes.", "am 20 munud.", flags=["fuzzy"]) == []
+
+
+def test_plural_forms_are_each_compared_with_the_english():
+    msgid = ("%(count)s part is in English.", "%(count)s parts are in English.")
+    assert run(checks.check_format, msgid, ("%(count)s rhan.", "rhan."), leaflet=False) == ["format"]
+    assert run(checks.check_format, msgid, ("%(count)s rhan.", "%(count)s ran."), leaflet=False) == []
+
+
+def test_plural_entries_need_one_form_per_cldr_category():
+    msgid = ("%(count)s part.", "%(count)s parts.")
+    assert "plural-forms" in run(checks.check_untranslated, msgid, ("%(count)s rhan.",) * 2, leaflet=False)
+    assert run(checks.check_untranslated, msgid, ("%(count)s rhan.",) * 6, leaflet=False) == []
+
+
+def test_a_flag_waives_one_check_for_one_entry(mini):
+    from leaflet_l10n import load_project
+    po = mini / "locales/cy/LC_MESSAGES/sample.po"
+    po.write_text(po.read_text().replace('msgstr "Beth sy\'n digwydd nesaf"', 'msgstr "What happens next"'))
+    project = load_project(mini)
+    codes = [f.code for f in checks.check_language(project, project.language("cy")).all_findings]
+    assert "identical" in codes
+    po.write_text(po.read_text().replace('msgid "What happens next"', '#, allow-identical\nmsgid "What happens next"'))
+    codes = [f.code for f in checks.check_language(project, project.language("cy")).all_findings]
+    assert "identical" not in codes
