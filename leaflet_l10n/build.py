@@ -46,6 +46,7 @@ class BuildResult:
     failures: list[PipelineError]
     reports: list[checks.LanguageReport]
     fingerprint: str
+    root: Path
 
     @property
     def ok(self) -> bool:
@@ -168,7 +169,7 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
     atomic_write_text(project.build_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     status.write_status(project.build_dir, status.status(project.root, reports, checker.fingerprint,
                                                          frozenset(withheld)))
-    return BuildResult(ordered, withheld, failures, reports, checker.fingerprint)
+    return BuildResult(ordered, withheld, failures, reports, checker.fingerprint, project.root)
 
 
 def _withdraw(project: Project, output: Output, findings: list[checks.Finding]) -> None:
@@ -181,7 +182,7 @@ def _withdraw(project: Project, output: Output, findings: list[checks.Finding]) 
             current.replace(target)
             setattr(output, name, target.relative_to(project.build_dir).as_posix())
     output.state = "withdrawn"
-    output.reasons = [f"{f.location}: {f.code}: {f.msgid}" for f in findings]
+    output.reasons = [f"{f.location_in(project.root)}: {f.code}: {f.msgid}" for f in findings]
 
 
 def _run_jobs(project: Project, jobs: list[tuple[Output, list[dict]]], workers: int | None) -> list[PipelineError]:

@@ -133,8 +133,19 @@ def entry_lines(path: Path) -> dict[str, int]:
         line = int(text.rsplit("line ", 1)[1].split(")")[0]) if "(line " in text else None
         raise CatalogError(f"syntax error: {text}", path=path, line=line,
                            hint="fix the line, or re-save the file in Poedit") from None
-    lines = {entry.msgid: entry.linenum for entry in entries}
-    lines.update({entry.msgid: entry.linenum for entry in entries.obsolete_entries()})
+    charset = entries.metadata.get("Content-Type", "charset=utf-8").rpartition("charset=")[2].strip()
+    if charset.lower() not in ("utf-8", "utf8"):
+        raise CatalogError(f"the header declares charset {charset}, the file must be UTF-8", path=path, line=1,
+                           hint="set Content-Type: text/plain; charset=UTF-8 and save as UTF-8")
+    lines: dict[str, int] = {}
+    for entry in entries:
+        if entry.msgid in lines:
+            raise CatalogError(f"a second entry for {entry.msgid[:50]!r} (the first is on line "
+                               f"{lines[entry.msgid]})", path=path, line=entry.linenum,
+                               hint="keep one entry per English text; merge the two translations")
+        lines[entry.msgid] = entry.linenum
+    for entry in entries.obsolete_entries():
+        lines.setdefault(entry.msgid, entry.linenum)
     return lines
 
 

@@ -45,6 +45,10 @@ class Finding:
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
+    def location_in(self, root: Path) -> str:
+        where = _relative(self.path, root)
+        return f"{where}:{self.line}" if self.line else where
+
     def to_dict(self, root: Path) -> dict:
         return {"severity": self.severity, "code": self.code, "language": self.language,
                 "domain": self.domain, "file": _relative(self.path, root), "line": self.line,

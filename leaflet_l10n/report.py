@@ -36,7 +36,7 @@ def build_summary(result: BuildResult) -> str:
              for o in result.outputs]
     for code, findings in result.withheld.items():
         lines.append(f"WITHHELD {code}: published, but {len(findings)} error(s) would reach patients:")
-        lines.extend(f"  {f.location}: {f.code}: {f.msgid}: {f.message}" for f in findings)
+        lines.extend(f"  {f.location_in(result.root)}: {f.code}: {f.msgid}: {f.message}" for f in findings)
     lines.extend(f"FAILED {failure}" for failure in result.failures)
     return "\n".join(lines)
 

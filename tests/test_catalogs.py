@@ -76,3 +76,18 @@ def test_a_non_utf8_catalogue_is_refused(mini):
     path.write_bytes(path.read_bytes() + b'\nmsgid "caf\xe9"\nmsgstr ""\n')
     with pytest.raises(CatalogError, match="not UTF-8"):
         read_catalog(path)
+
+
+def test_a_duplicate_entry_is_refused_at_its_line(mini):
+    path = mini / "locales/cy/LC_MESSAGES/sample.po"
+    path.write_text(path.read_text() + '\nmsgid "What happens next"\nmsgstr "Rhywbeth arall"\n')
+    with pytest.raises(CatalogError, match="a second entry") as caught:
+        read_catalog(path)
+    assert caught.value.line == len(path.read_text().splitlines()) - 1
+
+
+def test_a_catalogue_declaring_another_charset_is_refused(mini):
+    path = mini / "locales/cy/LC_MESSAGES/sample.po"
+    path.write_text(path.read_text().replace("charset=utf-8", "charset=ISO-8859-1"))
+    with pytest.raises(CatalogError, match="charset ISO-8859-1"):
+        read_catalog(path)
