@@ -100,17 +100,23 @@ def serialise(catalog: Catalog) -> bytes:
 
 def read_catalog(path: Path) -> Catalog:
     """Read a `.po`/`.pot`, refusing a malformed one with its file and line."""
+    catalog, _ = read_catalog_with_lines(path)
+    return catalog
+
+
+def read_catalog_with_lines(path: Path) -> tuple[Catalog, dict[str, int]]:
+    """The catalogue, and the line of each entry's msgid (which Babel does not keep)."""
     if not path.is_file():
         raise CatalogError("catalogue not found", path=path,
                            hint="run `invoke extract update` to create it")
     data = path.read_bytes()
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise CatalogError("not UTF-8", path=path, line=line,
                            hint="save the file as UTF-8 in your translation tool") from None
-    for number, line in enumerate(data.decode("utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not _PO_LINE.match(line):
             raise CatalogError(f"syntax error: {line.strip()[:60]!r} is not a keyword with a quoted string",
                                path=path, line=number,
@@ -120,23 +126,37 @@ def read_catalog(path: Path) -> Catalog:
     except PoFileError as exc:
         raise CatalogError(f"syntax error: {exc.args[0].rsplit(' on ', 1)[0]}", path=path,
                            line=exc.lineno, hint="fix the line, or re-save the file in Poedit") from None
-    entry_lines(path)  # polib is stricter about quoting; let it speak too
-    return catalog
+    entries = _polib_entries(path, text)
+    _restore_previous_ids(catalog, entries)
+    return catalog, _lines(entries, path)
 
 
-def entry_lines(path: Path) -> dict[str, int]:
-    """The line of each entry's msgid in the file (polib keeps it; Babel does not)."""
+def _polib_entries(path: Path, text: str) -> polib.POFile:
     try:
-        entries = polib.pofile(str(path), encoding="utf-8")
+        entries = polib.pofile(text)
     except (OSError, ValueError) as exc:
-        text = str(exc)
-        line = int(text.rsplit("line ", 1)[1].split(")")[0]) if "(line " in text else None
-        raise CatalogError(f"syntax error: {text}", path=path, line=line,
+        message = str(exc)
+        line = int(message.rsplit("line ", 1)[1].split(")")[0]) if "(line " in message else None
+        raise CatalogError(f"syntax error: {message}", path=path, line=line,
                            hint="fix the line, or re-save the file in Poedit") from None
     charset = entries.metadata.get("Content-Type", "charset=utf-8").rpartition("charset=")[2].strip()
     if charset.lower() not in ("utf-8", "utf8"):
         raise CatalogError(f"the header declares charset {charset}, the file must be UTF-8", path=path, line=1,
                            hint="set Content-Type: text/plain; charset=UTF-8 and save as UTF-8")
+    return entries
+
+
+def _restore_previous_ids(catalog: Catalog, entries: polib.POFile) -> None:
+    """Babel's reader drops a previous msgid (#|) that spans several lines; polib keeps it."""
+    for entry in entries:
+        if entry.previous_msgid:
+            message = catalog.obsolete.get(entry.msgid) if entry.obsolete else catalog.get(entry.msgid)
+            if message is not None:
+                message.previous_id = [entry.previous_msgid] + (
+                    [entry.previous_msgid_plural] if entry.previous_msgid_plural else [])
+
+
+def _lines(entries: polib.POFile, path: Path) -> dict[str, int]:
     lines: dict[str, int] = {}
     for entry in entries:
         if entry.msgid in lines:

@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog, Message
 
 from . import markup, textcompare
 from .approval import is_current, source_fingerprint
-from .catalogs import catalog_file, entry_lines, read_catalog
+from .catalogs import catalog_file, read_catalog_with_lines
 from .config import UI_DOMAIN, Language, Project
 from .errors import CatalogError, PlaceholderError
 from .extract import templates_in_memory
@@ -272,8 +272,7 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
                 report.count("missing", message.id)
         return report
     try:
-        catalog = read_catalog(path)
-        lines = entry_lines(path)
+        catalog, lines = read_catalog_with_lines(path)
     except CatalogError as exc:
         report.findings.append(Finding(ERROR, "syntax", language.code, domain, exc.path or path, exc.line, "",
                                        f"{exc.message}: {exc.hint}"))

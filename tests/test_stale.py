@@ -29,6 +29,16 @@ def test_one_edited_sentence_makes_exactly_that_welsh_entry_fuzzy(real_copy):
     assert "30 munud" in fuzzy[0].msgstr
 
 
+def test_the_previous_msgid_survives_later_updates_and_shows_as_a_diff(real_copy):
+    _edit_english(real_copy)
+    run_task(real_copy, "extract", "update")
+    run_task(real_copy, "update")
+    po = polib.pofile(str(real_copy / "locales/cy/LC_MESSAGES/lumbar-neurostimulation.po"))
+    assert [OLD in e.previous_msgid for e in po if e.fuzzy] == [True]
+    report = run_task(real_copy, "check", "--lang", "cy").stdout
+    assert "fuzzy [high risk]" in report and "about [-30-] {+20+} minutes." in report
+
+
 def test_the_gate_names_the_stale_entry_of_a_published_language(real_copy):
     _edit_english(real_copy)
     run_task(real_copy, "extract", "update")
