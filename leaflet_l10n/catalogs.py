@@ -224,7 +224,12 @@ def _pad_plurals(catalog: Catalog) -> None:
 def merge(catalog: Catalog, template: Catalog) -> tuple[str, ...]:
     """Merge the template in; returns the msgids that became fuzzy by matching."""
     before = {message.id for message in catalog if message.id and message.fuzzy}
+    previous = {message.id: message.previous_id for message in catalog if message.previous_id}
     catalog.update(template, update_creation_date=True)
+    for message in catalog:
+        # Babel rebuilds each entry from the template, dropping the #| of one still fuzzy.
+        if message.fuzzy and not message.previous_id and message.id in previous:
+            message.previous_id = previous[message.id]
     _pad_plurals(catalog)
     return tuple(message.id for message in catalog
                  if message.id and message.fuzzy and message.id not in before)
