@@ -6,6 +6,7 @@ hide a missing or changed sentence.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -281,6 +282,7 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
                 report.count("missing", message.id)
         return report
     report.findings.extend(_header_findings(catalog, language, domain, path))
+    unmatched = [_key(m.id) for m in catalog if m.id and m.id not in template]
     for source_message in template:
         if not source_message.id:
             continue
@@ -288,11 +290,12 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
         report.count(_state(message), source_message.id)
         if message is None:
             where, line = source_message.locations[0] if source_message.locations else (path, None)
+            detail, risk = _closest_change(source_message.id, unmatched)
             report.findings.append(Finding(
                 ERROR, "not-in-catalogue", language.code, domain, project.root / where, line,
                 msgid_start(source_message.id),
                 f"the English has this text but {path.relative_to(project.root)} does not: "
-                "run `invoke extract update`, then translate it"))
+                "run `invoke extract update`, then translate it", detail, risk))
             continue
         entry = Entry(language, domain, path, lines.get(_key(message.id)), message, glossary,
                       segments.get(_key(message.id)))
@@ -306,6 +309,14 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
             f"{len(catalog.obsolete)} obsolete entries (#~) no longer in the English: "
             "reuse them if they help, otherwise they can be deleted"))
     return report
+
+
+def _closest_change(msgid, candidates: list[str]) -> tuple[str, str]:
+    """For text the catalogue lacks: the catalogue's closest old English, as a diff and a risk."""
+    close = difflib.get_close_matches(_key(msgid), candidates, n=1, cutoff=0.5)
+    if not close:
+        return "", ""
+    return textcompare.word_diff(close[0], _key(msgid)), textcompare.change_risk(close[0], _key(msgid))
 
 
 def _key(msgid) -> str:

@@ -54,3 +54,5 @@ def test_a_forgotten_update_cannot_hide_a_changed_sentence(real_copy):
     result = run_task(real_copy, "build", check=False)
     assert result.returncode != 0
     assert "not-in-catalogue: Low back pain" in result.stdout
+    check = run_task(real_copy, "check", "--lang", "cy", check=False).stdout
+    assert "not-in-catalogue [high risk]" in check and "[-30-] {+20+}" in check
