@@ -88,3 +88,13 @@ def publish(c, lang):
     """Switch an approved language to published."""
     pipeline.publish_language(pipeline.load_project(ROOT), lang)
     print(f"{lang} is published: `invoke build` now releases it only while it passes every check")
+
+
+@task(help={"lang": "The language to preview (codes such as cy, ar, en-XA)",
+            "leaflet": "Only this leaflet (repeatable); default: all"},
+      iterable=["leaflet"])
+@reports_errors
+def preview(c, lang, leaflet=None):
+    """Write a PNG of every PDF page to build/previews/<lang>/, building first if needed."""
+    for page in pipeline.preview(pipeline.load_project(ROOT), lang, leaflet):
+        print(page.relative_to(ROOT))

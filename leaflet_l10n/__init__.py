@@ -12,11 +12,12 @@ from .errors import (CatalogError, ConfigError, GateError, MissingGlyphError, Pi
                      PlaceholderError, RenderError, SourceError, UnknownLanguageError)
 from .extract import extract
 from .languages import init_language, update
+from .preview import preview
 from .release import approve_language, publish_language
 from .status import check_project
 
 __all__ = [
-    "BuildResult", "CatalogError", "approve_language", "check_project", "publish_language", "status", "ConfigError", "Finding", "GateError", "Language",
+    "BuildResult", "CatalogError", "approve_language", "check_project", "preview", "publish_language", "status", "ConfigError", "Finding", "GateError", "Language",
     "MissingGlyphError", "PipelineError", "PlaceholderError", "Project", "RenderError",
     "SourceError", "UnknownLanguageError", "build", "check_language", "extract", "init_catalog",
     "init_language", "load_project", "read_catalog", "report", "update", "update_catalog",

@@ -18,6 +18,9 @@ from . import catalogs, checks, render, status
 from .config import UI_DOMAIN, Language, Project, load_project
 from .errors import PipelineError
 from .fileio import atomic_write_bytes, atomic_write_text
+from .extract import leaflet_template, ui_template
+from .pseudo import pseudo_catalog
+from .scripts import scan_order
 from .source import read_leaflet
 from .translate import localise
 
@@ -79,16 +82,22 @@ def _fingerprint(project: Project, language: Language, leaflet: str, context: di
                    json.dumps(context, sort_keys=True).encode())
 
 
-def _switcher(project: Project, available: list[Language], leaflet: str, current: Language) -> list[dict]:
+def _switcher(available: list[Language], leaflet: str, current: Language) -> list[dict]:
+    """Every language a patient can switch to, by native name, in an order they can scan."""
+    shown = available if current in available else [*available, current]
     return [{"lang": lang.tag, "dir": lang.direction, "name": lang.native_name,
              "href": f"../{lang.tag}/{leaflet}.html", "current": lang == current}
-            for lang in available]
+            for lang in scan_order(shown)]
 
 
 def _translations(project: Project, language: Language, domain: str):
     if language.is_source:
         return None, NullTranslations()
-    catalog = catalogs.read_catalog(catalogs.catalog_file(project, domain).po_path(language.code))
+    if language.is_pseudo:
+        template = ui_template(project) if domain == UI_DOMAIN else leaflet_template(project, domain)
+        catalog = pseudo_catalog(template, language)
+    else:
+        catalog = catalogs.read_catalog(catalogs.catalog_file(project, domain).po_path(language.code))
     return catalog, catalogs.translations(catalog)
 
 
@@ -102,7 +111,7 @@ def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> tuple
     localised = localise(source, catalog)
     html_path, pdf_path = output_paths(project, language, leaflet)
     html = render.render_leaflet(render.environment(project), project, localised, language, ui,
-                                 draft=language.status == "draft", languages=switcher,
+                                 draft=language.status in ("draft", "pseudo"), languages=switcher,
                                  pdf_href=pdf_path.name)
     where = catalogs.catalog_file(project, leaflet).po_path(code) if catalog else project.leaflet_path(leaflet)
     pdf = render.pdf_bytes(html, html_path.parent, where=str(where),
@@ -146,7 +155,7 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
                 if key in outputs:
                     _withdraw(project, outputs[key], withheld[language.code])
                 continue
-            switcher = _switcher(project, available, leaflet, language)
+            switcher = _switcher(available, leaflet, language)
             fingerprint = _fingerprint(project, language, leaflet,
                                        {"switcher": switcher, "status": language.status}, code_bytes)
             output = Output(leaflet, language.tag, language.status,
@@ -206,7 +215,7 @@ def _run_jobs(project: Project, jobs: list[tuple[Output, list[dict]]], workers: 
 def write_index(project: Project, languages: list[Language]) -> None:
     env = render.environment(project)
     entries = []
-    for language in languages:
+    for language in scan_order(languages):
         leaflets = []
         for name in project.leaflets:
             catalog, _ = _translations(project, language, name)

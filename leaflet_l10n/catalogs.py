@@ -190,7 +190,7 @@ def new_catalog(language: Language, domain: str, template: Catalog) -> Catalog:
                       charset="utf-8", fuzzy=False)
     catalog.mime_headers = [("Plural-Forms", plural_forms(language.locale))]
     catalog.update(template, update_creation_date=False)
-    _pad_plurals(catalog)
+    _fit_plurals(catalog)
     return catalog
 
 
@@ -212,13 +212,16 @@ class UpdateResult:
     obsolete: int
 
 
-def _pad_plurals(catalog: Catalog) -> None:
-    """Give every plural entry one msgstr per plural form of the language (Babel gives two)."""
+def _fit_plurals(catalog: Catalog) -> None:
+    """Give every plural entry one msgstr per plural form of the language (Babel gives two):
+    pad with empty forms, and drop surplus forms only while they are empty."""
+    wanted = catalog.num_plurals
     for message in catalog:
         if message.id and isinstance(message.id, tuple):
             strings = message.string if isinstance(message.string, tuple) else (message.string or "",)
-            if len(strings) < catalog.num_plurals:
-                message.string = strings + ("",) * (catalog.num_plurals - len(strings))
+            while len(strings) > wanted and not strings[-1]:
+                strings = strings[:-1]
+            message.string = strings + ("",) * (wanted - len(strings))
 
 
 def merge(catalog: Catalog, template: Catalog) -> tuple[str, ...]:
@@ -230,7 +233,7 @@ def merge(catalog: Catalog, template: Catalog) -> tuple[str, ...]:
         # Babel rebuilds each entry from the template, dropping the #| of one still fuzzy.
         if message.fuzzy and not message.previous_id and message.id in previous:
             message.previous_id = previous[message.id]
-    _pad_plurals(catalog)
+    _fit_plurals(catalog)
     return tuple(message.id for message in catalog
                  if message.id and message.fuzzy and message.id not in before)
 

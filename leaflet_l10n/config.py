@@ -15,6 +15,12 @@ from .errors import ConfigError, UnknownLanguageError
 
 LANGUAGES_FILE = "languages.toml"
 STATUSES = ("draft", "published")
+# Pseudo-locales for testing layout: generated from the templates, never committed,
+# never listed or published. Code → (locale for formats, direction, name).
+PSEUDO_LOCALES = {
+    "en_XA": ("en_GB", "ltr", "English (accented, longer)"),
+    "ar_XB": ("en_GB", "rtl", "English (mirrored, right to left)"),
+}
 UI_DOMAIN = "ui"
 _LEAFLET_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -44,6 +50,7 @@ class Language:
     approval: Approval | None = None
     locale: Locale = field(compare=False, repr=False, default=None)
     formats: Locale | None = field(compare=False, repr=False, default=None)
+    pseudo_direction: str | None = None     # only for pseudo-locales
 
     @property
     def format_locale(self) -> Locale:
@@ -57,15 +64,26 @@ class Language:
 
     @property
     def direction(self) -> str:
-        return self.locale.text_direction
+        return self.pseudo_direction or self.locale.text_direction
 
     @property
     def native_name(self) -> str:
+        if self.is_pseudo:
+            return PSEUDO_LOCALES[self.code][2]
         return self.locale.get_display_name(self.locale)
 
     @property
     def is_source(self) -> bool:
         return self.status == "source"
+
+    @property
+    def is_pseudo(self) -> bool:
+        return self.status == "pseudo"
+
+
+def pseudo_language(code: str) -> Language:
+    formats, direction, _ = PSEUDO_LOCALES[code]
+    return Language(code=code, status="pseudo", locale=parse_locale(formats), pseudo_direction=direction)
 
 
 @dataclass(frozen=True)
@@ -116,6 +134,8 @@ class Project:
         return self.leaflets_dir / f"{name}.md"
 
     def language(self, code: str) -> Language:
+        if code.replace("-", "_") in PSEUDO_LOCALES:
+            return pseudo_language(code.replace("-", "_"))
         wanted = str(parse_locale(code))
         for language in self.all_languages:
             if language.code == wanted:

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from .config import Language, Project
 from .errors import MissingGlyphError, RenderError
+from .numerals import counter_style, localise_digits
 from .scripts import font_stack, typography
 from .translate import LocalisedLeaflet
 
@@ -54,7 +55,7 @@ class PageLanguage:
     @classmethod
     def of(cls, language: Language) -> "PageLanguage":
         return cls(language.tag, language.direction, Markup(font_stack(language.locale)),
-                   typography(language.locale).line_height)
+                   typography(language.locale).line_height, counter_style(language.format_locale))
 
 
 def environment(project: Project) -> Environment:
@@ -76,7 +77,11 @@ def install_translations(env: Environment, translations: NullTranslations) -> No
 
 
 def stylesheet(project: Project) -> Markup:
-    return Markup((project.styles_dir / STYLESHEET).read_text(encoding="utf-8"))
+    """The leaflet stylesheet, plus each language's fonts for text marked with its `lang`
+    (language names in the switcher and the index, English fallbacks on other pages)."""
+    rules = "\n".join(f":lang({language.tag}) {{ font-family: {font_stack(language.locale)}; }}"
+                      for language in project.all_languages)
+    return Markup((project.styles_dir / STYLESHEET).read_text(encoding="utf-8") + "\n" + rules)
 
 
 def render_page(env: Environment, template: str, translations: NullTranslations, **context) -> str:
@@ -96,7 +101,8 @@ def render_leaflet(env: Environment, project: Project, localised: LocalisedLeafl
         env, "leaflet.html", translations,
         page=PageLanguage.of(language), source=PageLanguage.of(project.source_language),
         stylesheet=stylesheet(project), leaflet=localised, meta=localised.leaflet.metadata,
-        published=format_date(localised.leaflet.published, "long", locale=language.format_locale),
+        published=localise_digits(format_date(localised.leaflet.published, "long", locale=language.format_locale),
+                                  language.format_locale),
         draft=draft, fallbacks=localised.fallbacks, languages=languages, pdf_href=pdf_href)
 
 

@@ -5,6 +5,7 @@ only the choice of system fonts for each script is ours.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from babel import Locale
@@ -50,3 +51,13 @@ def font_stack(locale: Locale) -> str:
     """A CSS font-family value: the script's fonts, Latin for names and numbers, then any Noto."""
     fonts = [*typography(locale).fonts, *_LATIN.fonts]
     return ", ".join(f'"{name}"' for name in dict.fromkeys(fonts)) + ", sans-serif"
+
+
+def scan_order(languages):
+    """Source language first, then Latin-script names alphabetically, then each other
+    script together (Arabic, Bengali, …), so a patient finds their script at a glance."""
+    def key(language):
+        script = script_of(language.locale)
+        name = unicodedata.normalize("NFKD", language.native_name).casefold()
+        return (not language.is_source, script != "Latn", script, name)
+    return sorted(languages, key=key)

@@ -12,7 +12,7 @@ from collections import Counter
 # A run of decimal digits in any script: 30, ٣٠, ۳۰ and ৩০ are all 30.
 _DIGITS = re.compile(r"\d+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]", re.IGNORECASE)
-_FORMAT = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifgexXc%]|\{[A-Za-z_]\w*\}")
+FORMAT_PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifgexXc%]|\{[A-Za-z_]\w*\}")
 _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 # Words whose change alters a medical instruction: amounts, timing, frequency, negation.
 _HIGH_RISK = re.compile(
@@ -43,7 +43,7 @@ def urls(text: str) -> Counter[str]:
 
 
 def format_placeholders(text: str) -> Counter[str]:
-    return Counter(match for match in _FORMAT.findall(text) if match != "%%")
+    return Counter(match for match in FORMAT_PLACEHOLDER.findall(text) if match != "%%")
 
 
 def edge_whitespace(text: str) -> tuple[str, str]:
@@ -51,8 +51,9 @@ def edge_whitespace(text: str) -> tuple[str, str]:
 
 
 def contains_term(text: str, term: str) -> bool:
-    """Whole-word, case-sensitive: 'NHS' is in 'the NHS website', not in 'NHSX'."""
-    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
+    """Case-sensitive, not inside a longer Latin word: 'NHS' is in 'the NHS website' and
+    in Chinese 'NHS网站', not in 'NHSX'."""
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", text) is not None
 
 
 def word_diff(old: str, new: str) -> str:

@@ -1,0 +1,27 @@
+from babel import Locale
+
+from leaflet_l10n import load_project
+from leaflet_l10n.scripts import font_stack, scan_order, script_of, typography
+
+from conftest import REPO
+
+
+def test_script_comes_from_cldr_likely_subtags():
+    assert [script_of(Locale.parse(c)) for c in ("cy", "ur", "bn", "pa", "zh_Hans", "ti")] == \
+        ["Latn", "Arab", "Beng", "Guru", "Hans", "Ethi"]
+
+
+def test_each_script_has_its_fonts_and_nastaliq_needs_room():
+    assert font_stack(Locale.parse("ur")).startswith('"Noto Nastaliq Urdu"')
+    assert font_stack(Locale.parse("ar")).startswith('"Noto Naskh Arabic"')
+    assert font_stack(Locale.parse("zh_Hans")).startswith('"Noto Sans CJK SC"')
+    assert '"Noto Sans"' in font_stack(Locale.parse("bn")), "Latin names and numbers need a Latin font"
+    assert typography(Locale.parse("ur")).line_height > typography(Locale.parse("ar")).line_height \
+        > typography(Locale.parse("cy")).line_height
+
+
+def test_switcher_order_groups_scripts_after_the_source():
+    names = [language.native_name for language in scan_order(load_project(REPO).all_languages)]
+    assert names[0] == "English"
+    latin = [n for n in names[1:] if n.isascii() or n in ("español", "lietuvių", "português", "română", "Türkçe")]
+    assert names[1:1 + len(latin)] == sorted(latin, key=str.casefold)
