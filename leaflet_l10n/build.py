@@ -175,6 +175,8 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
                           and all(output_paths(project, lang, n)[0].is_file() for n in project.leaflets)])
     ordered = sorted(outputs.values(), key=lambda o: (o.leaflet, o.language))
     manifest = {"source_fingerprint": checker.fingerprint, "outputs": [asdict(o) for o in ordered]}
+    wanted = {(leaflet, language.tag) for language in selected for leaflet in names}
+    ordered = [o for o in ordered if (o.leaflet, o.language) in wanted]  # this run's, for the summary
     atomic_write_text(project.build_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     status.write_status(project.build_dir, status.status(project.root, reports, checker.fingerprint,
                                                          frozenset(withheld)))

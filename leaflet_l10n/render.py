@@ -50,12 +50,14 @@ class PageLanguage:
     dir: str
     font_stack: Markup
     line_height: float
+    heading_line_height: float
     counter_style: str = "decimal"
 
     @classmethod
     def of(cls, language: Language) -> "PageLanguage":
+        script = typography(language.locale)
         return cls(language.tag, language.direction, Markup(font_stack(language.locale)),
-                   typography(language.locale).line_height, counter_style(language.format_locale))
+                   script.line_height, script.heading_line_height, counter_style(language.format_locale))
 
 
 def environment(project: Project) -> Environment:

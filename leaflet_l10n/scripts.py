@@ -15,21 +15,22 @@ from babel.core import get_global
 @dataclass(frozen=True)
 class Typography:
     fonts: tuple[str, ...]
-    line_height: float = 1.5
+    line_height: float = 1.5          # body text
+    heading_line_height: float = 1.25
 
 
 _LATIN = Typography(("Noto Sans",))
 TYPOGRAPHY: dict[str, Typography] = {
     "Latn": _LATIN,
-    "Arab": Typography(("Noto Naskh Arabic", "Noto Sans Arabic"), 1.8),
-    "Beng": Typography(("Noto Sans Bengali",), 1.7),
-    "Guru": Typography(("Noto Sans Gurmukhi",), 1.7),
-    "Gujr": Typography(("Noto Sans Gujarati",), 1.7),
-    "Ethi": Typography(("Noto Sans Ethiopic",), 1.7),
-    "Hans": Typography(("Noto Sans CJK SC",), 1.7),
+    "Arab": Typography(("Noto Naskh Arabic", "Noto Sans Arabic"), 1.8, 1.5),
+    "Beng": Typography(("Noto Sans Bengali",), 1.7, 1.45),
+    "Guru": Typography(("Noto Sans Gurmukhi",), 1.7, 1.45),
+    "Gujr": Typography(("Noto Sans Gujarati",), 1.7, 1.45),
+    "Ethi": Typography(("Noto Sans Ethiopic",), 1.7, 1.45),
+    "Hans": Typography(("Noto Sans CJK SC",), 1.7, 1.4),
 }
 # Nastaliq slopes down to the left and stacks letters: it needs far more room.
-_URDU_NASTALIQ = Typography(("Noto Nastaliq Urdu", "Noto Naskh Arabic"), 2.4)
+_URDU_NASTALIQ = Typography(("Noto Nastaliq Urdu", "Noto Naskh Arabic"), 2.4, 2.1)
 
 
 def script_of(locale: Locale) -> str:

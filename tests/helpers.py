@@ -18,6 +18,12 @@ def pdf_info(path: Path) -> dict[str, str]:
             (line.split(":", 1) for line in out.splitlines() if ":" in line)}
 
 
+def pdf_fonts(path: Path) -> list[str]:
+    """Names of the fonts embedded in the PDF, as pdffonts lists them."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split()[0] for line in out.splitlines()[2:] if line.strip()]
+
+
 def pdf_objects(path: Path) -> bytes:
     """The PDF's bytes with every compressed stream inflated, to look for catalogue entries."""
     data = path.read_bytes()

@@ -13,7 +13,8 @@ def test_build_writes_every_language_as_html_and_pdf_and_an_index(mini):
     assert "Darllenwch wefan yr NHS" in pdf_text(mini / "build/cy/sample.pdf")
     index = (mini / "build/index.html").read_text()
     assert 'href="cy/sample.html">Cael triniaeth enghreifftiol</a>' in index
-    assert '<section class="language" lang="cy" dir="ltr">\n  <h2>Cymraeg' in index
+    assert '<section class="language" id="cy" lang="cy" dir="ltr">\n  <h2>Cymraeg' in index
+    assert '<a href="#cy" lang="cy" dir="ltr">Cymraeg</a>' in index
     manifest = json.loads((mini / "build/manifest.json").read_text())
     welsh = next(o for o in manifest["outputs"] if o["language"] == "cy")
     assert (welsh["status"], welsh["fallbacks"]) == ("draft", 1)
