@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 from invoke import Exit, task
@@ -98,3 +99,42 @@ def preview(c, lang, leaflet=None):
     """Write a PNG of every PDF page to build/previews/<lang>/, building first if needed."""
     for page in pipeline.preview(pipeline.load_project(ROOT), lang, leaflet):
         print(page.relative_to(ROOT))
+
+
+@task(help={"lang": "Only this language (repeatable); default: every registered translation",
+            "format": "text (default) or json"},
+      iterable=["lang"])
+@reports_errors
+def stats(c, lang=None, format="text"):
+    """Segments and words translated, fuzzy and untranslated, per language and leaflet."""
+    if format not in ("text", "json"):
+        raise Exit("error: --format must be text or json", code=2)
+    rows = pipeline.status.statistics(pipeline.check_project(pipeline.load_project(ROOT), lang))
+    print(json.dumps(rows, indent=2) if format == "json" else pipeline.report.stats_table(rows))
+
+
+@task(name="tm-export", help={"lang": "The language whose translation memory to export"})
+@reports_errors
+def tm_export(c, lang):
+    """Write the translation memory of a language as TMX to build/handoff/, for CAT tools."""
+    print(pipeline.export_tmx(pipeline.load_project(ROOT), lang).relative_to(ROOT))
+
+
+@task(help={"lang": "The language to send to a translator",
+            "leaflet": "Only this leaflet (repeatable); default: all. The interface strings always go",
+            "format": "po (default) for Poedit and gettext tools, or xliff for CAT tools"},
+      iterable=["leaflet"])
+@reports_errors
+def export(c, lang, leaflet=None, format="po"):
+    """Write a hand-off zip for a translator to build/handoff/<lang>-<date>.zip."""
+    print(pipeline.export(pipeline.load_project(ROOT), lang, leaflet, format).relative_to(ROOT))
+
+
+@task(name="import", help={"file": "The returned zip, .po or .xlf file"})
+@reports_errors
+def import_(c, file):
+    """Check a translator's returned work, then merge it; refused whole if anything is wrong."""
+    result = pipeline.import_file(pipeline.load_project(ROOT), Path(file))
+    print(pipeline.report.import_summary(result))
+    if result.conflicts:
+        raise Exit("conflicts: the repository versions were kept; resolve them by hand", code=1)

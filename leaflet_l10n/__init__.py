@@ -11,13 +11,15 @@ from .config import Language, Project, load_project
 from .errors import (CatalogError, ConfigError, GateError, MissingGlyphError, PipelineError,
                      PlaceholderError, RenderError, SourceError, UnknownLanguageError)
 from .extract import extract
+from .handoff import export, export_tmx
+from .importing import ImportRefused, import_file
 from .languages import init_language, update
 from .preview import preview
 from .release import approve_language, publish_language
 from .status import check_project
 
 __all__ = [
-    "BuildResult", "CatalogError", "approve_language", "check_project", "preview", "publish_language", "status", "ConfigError", "Finding", "GateError", "Language",
+    "BuildResult", "CatalogError", "approve_language", "check_project", "export", "export_tmx", "import_file", "ImportRefused", "preview", "publish_language", "status", "ConfigError", "Finding", "GateError", "Language",
     "MissingGlyphError", "PipelineError", "PlaceholderError", "Project", "RenderError",
     "SourceError", "UnknownLanguageError", "build", "check_language", "extract", "init_catalog",
     "init_language", "load_project", "read_catalog", "report", "update", "update_catalog",

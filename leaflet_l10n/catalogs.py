@@ -109,7 +109,11 @@ def read_catalog_with_lines(path: Path) -> tuple[Catalog, dict[str, int]]:
     if not path.is_file():
         raise CatalogError("catalogue not found", path=path,
                            hint="run `invoke extract update` to create it")
-    data = path.read_bytes()
+    return parse_catalog(path.read_bytes(), path)
+
+
+def parse_catalog(data: bytes, path: Path) -> tuple[Catalog, dict[str, int]]:
+    """Parse PO bytes strictly; `path` names them in errors."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -194,13 +198,17 @@ def new_catalog(language: Language, domain: str, template: Catalog) -> Catalog:
     return catalog
 
 
-def init_catalog(project: Project, language: Language, domain: str) -> tuple[Path, bool]:
-    """Create `locales/<lang>/LC_MESSAGES/<domain>.po`; never replaces an existing one."""
+def init_catalog(project: Project, language: Language, domain: str, memory=None) -> tuple[Path, bool]:
+    """Create `locales/<lang>/LC_MESSAGES/<domain>.po`; never replaces an existing one.
+    `memory` (a TranslationMemory) pre-fills sentences already translated elsewhere."""
     files = catalog_file(project, domain)
     path = files.po_path(language.code)
     if path.exists():
         return path, False
-    atomic_write_bytes(path, serialise(new_catalog(language, domain, read_catalog(files.pot_path))))
+    catalog = new_catalog(language, domain, read_catalog(files.pot_path))
+    if memory is not None:
+        memory.fill(catalog, language.code)
+    atomic_write_bytes(path, serialise(catalog))
     return path, True
 
 
@@ -210,6 +218,7 @@ class UpdateResult:
     changed: bool
     fuzzy: tuple[str, ...]      # msgids matched fuzzily to a changed source
     obsolete: int
+    from_memory: int = 0        # entries pre-filled from translation memory
 
 
 def _fit_plurals(catalog: Catalog) -> None:
@@ -238,8 +247,9 @@ def merge(catalog: Catalog, template: Catalog) -> tuple[str, ...]:
                  if message.id and message.fuzzy and message.id not in before)
 
 
-def update_catalog(project: Project, language: Language, domain: str) -> UpdateResult:
-    """Merge the current template into a language's catalogue, keeping every translation."""
+def update_catalog(project: Project, language: Language, domain: str, memory=None) -> UpdateResult:
+    """Merge the current template into a language's catalogue, keeping every translation.
+    `memory` (a TranslationMemory) pre-fills sentences already translated elsewhere."""
     files = catalog_file(project, domain)
     path = files.po_path(language.code)
     template = read_catalog(files.pot_path)
@@ -249,8 +259,9 @@ def update_catalog(project: Project, language: Language, domain: str) -> UpdateR
     else:
         catalog = read_catalog(path)
         newly_fuzzy = merge(catalog, template)
+    filled = memory.fill(catalog, language.code) if memory is not None else 0
     changed = write_if_changed(path, serialise(catalog))
-    return UpdateResult(path, changed, newly_fuzzy, len(catalog.obsolete))
+    return UpdateResult(path, changed, newly_fuzzy, len(catalog.obsolete), filled)
 
 
 def translations(catalog: Catalog) -> Translations:

@@ -375,6 +375,11 @@ class Checker:
         self._segments = {name: {s.msgid: s for s in read_leaflet(project.leaflet_path(name)).segments()}
                           for name in project.leaflets}
 
+    entry_checks = ENTRY_CHECKS
+
+    def segments(self, domain: str) -> dict[str, Segment]:
+        return self._segments.get(domain, {})
+
     def check(self, language: Language, domains: Iterable[str] | None = None) -> LanguageReport:
         wanted = tuple(domains) if domains else self.project.domains
         catalogs = [check_catalog(self.project, language, domain, self.templates[domain],

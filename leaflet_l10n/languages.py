@@ -13,6 +13,7 @@ from .catalogs import UpdateResult, init_catalog, update_catalog
 from .config import Language, Project, load_project, parse_locale
 from .errors import ConfigError
 from .fileio import atomic_write_text
+from .memory import TranslationMemory
 
 
 def edit_registry(project: Project, change) -> Project:
@@ -44,12 +45,14 @@ def init_language(project: Project, code: str) -> list[tuple[Path, bool]]:
     """Register `code` as a draft and create its catalogues from the templates."""
     project = register(project, code)
     language = project.language(code)
-    return [init_catalog(project, language, domain) for domain in project.domains]
+    memory = TranslationMemory.from_project(project)
+    return [init_catalog(project, language, domain, memory) for domain in project.domains]
 
 
 def update(project: Project, codes: list[str] | None = None) -> list[UpdateResult]:
     languages: tuple[Language, ...] = (
         tuple(project.language(c) for c in codes) if codes else project.languages)
-    return [update_catalog(project, language, domain)
+    memory = TranslationMemory.from_project(project)
+    return [update_catalog(project, language, domain, memory)
             for language in languages if not language.is_source
             for domain in project.domains]

@@ -4,7 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .build import BuildResult
+from .importing import ImportResult
 from .catalogs import UpdateResult
+from .checks import msgid_start
 from .status import STATES
 
 
@@ -26,6 +28,8 @@ def update_summary(results: list[UpdateResult], root: Path) -> str:
             line += f"  ({len(result.fuzzy)} now fuzzy: the English changed)"
         if result.obsolete:
             line += f"  ({result.obsolete} obsolete kept)"
+        if result.from_memory:
+            line += f"  ({result.from_memory} filled from translation memory, fuzzy)"
         lines.append(line)
     return "\n".join(lines)
 
@@ -63,3 +67,29 @@ def status_text(status_data: dict) -> str:
                 lines.append(f"      {f['detail']}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def stats_table(rows: list[dict]) -> str:
+    """A fixed-width table: segments (words) per state, one row per language and leaflet."""
+    states = ("translated", "fuzzy", "untranslated")
+    width = max([len(row["leaflet"]) for row in rows] + [7])
+    lines = [f"{'lang':8} {'leaflet':{width}} " + " ".join(f"{s:>18}" for s in states),
+             f"{'':8} {'':{width}} " + " ".join(f"{'segments (words)':>18}" for _ in states)]
+    for row in rows:
+        cells = " ".join(f"{row[s]['segments']:>9} ({row[s]['words']:>5})  " for s in states)
+        lines.append(f"{row['language']:8} {row['leaflet']:{width}} {cells}")
+    return "\n".join(lines)
+
+
+def import_summary(result: ImportResult) -> str:
+    lines = [f"updated {len(result.updated)}, unchanged {result.unchanged}, "
+             f"conflicts {len(result.conflicts)}, fuzzy (English changed since export) {len(result.fuzzy)}"]
+    lines += [f"  updated   {domain}: {msgid_start(msgid)!r}" for domain, msgid in result.updated]
+    lines += [f"  fuzzy     {domain}: {msgid_start(msgid)!r}" for domain, msgid in result.fuzzy]
+    lines += [f"  skipped   {domain}: {msgid_start(msgid)!r}: no longer in the English" for domain, msgid in result.skipped]
+    for conflict in result.conflicts:
+        lines += [f"  CONFLICT  {conflict.where}: {msgid_start(conflict.msgid)!r} changed in the repository "
+                  "since the export; kept the repository version",
+                  f"      repository: {conflict.repository!r}",
+                  f"      returned:   {conflict.returned!r}"]
+    return "\n".join(lines)

@@ -96,3 +96,11 @@ def check_project(project: Project, codes: list[str] | None = None, leaflets: li
     languages = [lang for lang in project.select_languages(codes) if not lang.is_source]
     domains = (*project.select_leaflets(leaflets), UI_DOMAIN)
     return status(project.root, [checker.check(lang, domains) for lang in languages], checker.fingerprint)
+
+
+def statistics(status_data: dict) -> list[dict]:
+    """One row per (language, catalogue): segments and words translated, fuzzy and untranslated."""
+    return [{"language": lang["code"], "leaflet": catalog["domain"],
+             "translated": catalog["counts"]["translated"], "fuzzy": catalog["counts"]["fuzzy"],
+             "untranslated": catalog["counts"]["missing"]}
+            for lang in status_data["languages"] for catalog in lang["catalogs"]]

@@ -1,0 +1,198 @@
+"""Import a translator's returned work: validate everything first, then merge three ways.
+
+A returned file with any error is refused whole and no catalogue changes. The
+merge compares each entry with the exported base: the translator's change is
+applied only where the repository still holds the base; an entry changed in the
+repository since the export is never overwritten but reported as a conflict; an
+entry whose English changed since the export comes back fuzzy.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+from babel.messages.catalog import Catalog, Message
+
+from .catalogs import catalog_file, parse_catalog, read_catalog, serialise
+from .checks import Checker, Entry
+from .config import Project
+from .errors import CatalogError, PipelineError
+from .fileio import write_if_changed
+from .handoff import ID_HEADER, RECORD, base_dir
+from .xliff import unit_lines, xliff_to_po
+
+# Problems that make a returned file unsafe to merge at all; the rest are for `invoke check`.
+BLOCKING = {"placeholders", "raw-html", "format", "url-added"}
+XLIFF_SUFFIXES = {".xlf", ".xliff"}
+
+
+class ImportRefused(PipelineError):
+    """The returned work has errors; nothing was changed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"import refused, no catalogue changed: {len(problems)} problem(s)\n  "
+                         + "\n  ".join(problems),
+                         hint="fix these in the returned file (or ask the translator to), then import again")
+        self.problems = problems
+
+
+@dataclass
+class Returned:
+    """One returned catalogue, parsed, with what it was exported from."""
+    name: str                    # how to name it in messages: file, or zip!member
+    domain: str
+    catalog: Catalog
+    lines: dict[str, int]
+    base: Catalog
+
+
+@dataclass
+class Conflict:
+    domain: str
+    msgid: str
+    where: str
+    repository: object
+    returned: object
+
+
+@dataclass
+class ImportResult:
+    updated: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: int = 0
+    fuzzy: list[tuple[str, str]] = field(default_factory=list)      # English changed since export
+    conflicts: list[Conflict] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)    # English no longer exists
+
+
+def _state(message: Message) -> tuple:
+    return message.string, message.fuzzy
+
+
+def _handoff_id(po_bytes: bytes) -> str | None:
+    return polib.pofile(po_bytes.decode("utf-8")).metadata.get(ID_HEADER)
+
+
+def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None) -> Returned:
+    where = Path(name)
+    lines_in_file = None
+    if where.suffix.lower() in XLIFF_SUFFIXES:
+        po_bytes = xliff_to_po(data, where)
+        lines_in_file = unit_lines(data)
+        data = po_bytes
+    catalog, lines = parse_catalog(data, where)
+    if lines_in_file is not None:
+        lines = {msgid: lines_in_file.get(msgid, line) for msgid, line in lines.items()}
+    domain = (catalog.project or where.stem).split(" ")[0]
+    if domain not in project.domains:
+        raise CatalogError(f"this file is for {domain!r}, which is not a leaflet of this project",
+                           path=where, line=1, hint=f"leaflets: {', '.join(project.domains)}")
+    code = str(catalog.locale or "")
+    registered = {language.code for language in project.languages}
+    if code not in registered:
+        raise CatalogError(f"the file's language is {code or 'missing'!r}, not a registered translation",
+                           path=where, line=1, hint="check that this is the right file, and its Language header")
+    if base_bytes is None:
+        handoff_id = _handoff_id(data)
+        base_path = base_dir(project, handoff_id) / f"{domain}.po" if handoff_id else None
+        if base_path is None or not base_path.is_file():
+            raise CatalogError(f"cannot find the export this file came from ({ID_HEADER}: {handoff_id})",
+                               path=where, line=1,
+                               hint="import the whole zip that was sent, which carries its base")
+        base_bytes = base_path.read_bytes()
+    base, _ = parse_catalog(base_bytes, where.with_name(f"base-{domain}.po"))
+    if str(base.locale) != code:
+        raise CatalogError(f"the file's language is {code!r} but it was exported for {base.locale}",
+                           path=where, line=1, hint="send each language back in its own file")
+    return Returned(name, domain, catalog, lines, base)
+
+
+def read_returned(project: Project, path: Path) -> list[Returned]:
+    """Every catalogue in a returned zip, PO or XLIFF file, parsed and matched to its base."""
+    if not path.is_file():
+        raise CatalogError("file not found", path=path, hint="give the path of the returned zip, .po or .xlf")
+    if path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as package:
+                record = json.loads(package.read(RECORD))
+                return [_parse(project, f"{path}!{member}", package.read(member),
+                               package.read(f"base/{domain}.po"))
+                        for domain, member in record["files"].items() if member in package.namelist()]
+        except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
+            raise CatalogError(f"not a hand-off package ({exc})", path=path,
+                               hint="import the zip made by `invoke export`, or a single .po or .xlf") from None
+    return [_parse(project, str(path), path.read_bytes(), None)]
+
+
+def _validate(project: Project, returned: list[Returned]) -> list[str]:
+    checker = Checker(project)
+    problems = []
+    for item in returned:
+        language = project.language(str(item.catalog.locale))
+        segments = checker.segments(item.domain)
+        for message in item.catalog:
+            base = item.base.get(message.id)
+            if not message.id or base is None or _state(message) == _state(base):
+                continue
+            line = item.lines.get(message.id if isinstance(message.id, str) else message.id[0])
+            entry = Entry(language, item.domain, Path(item.name), line, message, checker.glossary,
+                          segments.get(message.id))
+            for check in checker.entry_checks:
+                problems += [f"{item.name}:{line}: {f.code}: {f.msgid!r}: {f.message}"
+                             for f in check(entry) if f.code in BLOCKING]
+    return problems
+
+
+def _merge(current: Catalog, item: Returned, result: ImportResult) -> None:
+    for message in item.catalog:
+        base = item.base.get(message.id)
+        if not message.id or base is None:
+            continue
+        theirs = _state(message)
+        if theirs == _state(base):
+            result.unchanged += 1
+            continue
+        ours = current.get(message.id)
+        if ours is None:
+            moved = next((m for m in current if m.previous_id and m.previous_id[0] == message.id), None)
+            if moved is None:
+                result.skipped.append((item.domain, message.id))
+            else:
+                moved.string = message.string
+                moved.flags.add("fuzzy")
+                result.fuzzy.append((item.domain, message.id))
+            continue
+        if _state(ours) == theirs:
+            result.unchanged += 1
+        elif _state(ours) == _state(base):
+            ours.string = message.string
+            if message.fuzzy:
+                ours.flags.add("fuzzy")
+            else:
+                ours.flags.discard("fuzzy")
+                ours.previous_id = []
+            result.updated.append((item.domain, message.id))
+        else:
+            line = item.lines.get(message.id if isinstance(message.id, str) else message.id[0])
+            result.conflicts.append(Conflict(item.domain, message.id, f"{item.name}:{line}",
+                                             ours.string, message.string))
+
+
+def import_file(project: Project, path: Path) -> ImportResult:
+    """Validate every returned catalogue, then merge them; refuse everything on any error."""
+    returned = read_returned(project, path)
+    problems = _validate(project, returned)
+    if problems:
+        raise ImportRefused(problems)
+    result = ImportResult()
+    merged = []
+    for item in returned:
+        target = catalog_file(project, item.domain).po_path(str(item.catalog.locale))
+        current = read_catalog(target)
+        _merge(current, item, result)
+        merged.append((target, serialise(current)))
+    for target, data in merged:     # written only once everything has been merged
+        write_if_changed(target, data)
+    return result

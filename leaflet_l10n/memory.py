@@ -1,0 +1,99 @@
+"""Translation memory: every translated sentence of every leaflet, per language.
+
+A segment whose exact English is already translated elsewhere is filled in
+from memory, marked fuzzy so a person confirms it; the closest near matches
+are offered as translator comments. `tmx()` exports the memory for CAT tools.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from babel.messages.catalog import Catalog
+from translate.storage.tmx import tmxfile
+
+from .catalogs import catalog_file, read_catalog
+from .config import Project
+
+COMMENT_PREFIX = "tm: "
+NEAR_CUTOFF = 0.75
+NEAR_LIMIT = 2
+
+
+@dataclass(frozen=True)
+class Match:
+    source: str
+    target: str
+    domain: str
+    similarity: float = 1.0
+
+
+class TranslationMemory:
+    def __init__(self) -> None:
+        self._units: dict[str, dict[str, Match]] = defaultdict(dict)   # language → English → match
+
+    def add(self, code: str, source: str, target: str, domain: str) -> None:
+        self._units[code].setdefault(source, Match(source, target, domain))
+
+    @classmethod
+    def from_project(cls, project: Project) -> "TranslationMemory":
+        """Confirmed (translated, not fuzzy) singular entries of every catalogue."""
+        memory = cls()
+        for language in project.languages:
+            for domain in project.domains:
+                path = catalog_file(project, domain).po_path(language.code)
+                if not path.is_file():
+                    continue
+                for message in read_catalog(path):
+                    if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
+                        memory.add(language.code, message.id, message.string, domain)
+        return memory
+
+    def units(self, code: str) -> list[Match]:
+        return list(self._units.get(code, {}).values())
+
+    def exact(self, code: str, source: str) -> Match | None:
+        return self._units.get(code, {}).get(source)
+
+    def near(self, code: str, source: str) -> list[Match]:
+        scored = []
+        for match in self._units.get(code, {}).values():
+            if match.source == source:
+                continue
+            ratio = difflib.SequenceMatcher(None, source, match.source, autojunk=False).ratio()
+            if ratio >= NEAR_CUTOFF:
+                scored.append(Match(match.source, match.target, match.domain, ratio))
+        return sorted(scored, key=lambda m: -m.similarity)[:NEAR_LIMIT]
+
+    def fill(self, catalog: Catalog, code: str) -> int:
+        """Pre-fill untranslated entries from memory (fuzzy) and refresh near-match comments."""
+        filled = 0
+        for message in catalog:
+            if not message.id or not isinstance(message.id, str):
+                continue
+            message.user_comments = [c for c in message.user_comments if not c.startswith(COMMENT_PREFIX)]
+            if message.string:
+                continue
+            match = self.exact(code, message.id)
+            if match is not None:
+                message.string = match.target
+                message.flags.add("fuzzy")
+                message.user_comments.append(
+                    f"{COMMENT_PREFIX}filled from {match.domain}: the same English, already translated. "
+                    "Check it here, then clear the fuzzy flag.")
+                filled += 1
+                continue
+            for near in self.near(code, message.id):
+                message.user_comments.append(
+                    f"{COMMENT_PREFIX}{near.similarity:.0%} like {near.domain}: {near.source!r} → {near.target!r}")
+        return filled
+
+    def tmx(self, code: str, source_code: str) -> bytes:
+        """The memory of one language as TMX 1.4, for CAT tools."""
+        store = tmxfile(sourcelanguage=source_code.replace("_", "-"), targetlanguage=code.replace("_", "-"))
+        for match in sorted(self.units(code), key=lambda m: (m.domain, m.source)):
+            unit = store.addsourceunit(match.source)
+            unit.target = match.target
+            unit.addnote(match.domain, origin="pos")
+        return bytes(store)

@@ -1,0 +1,37 @@
+"""PO ⇄ XLIFF 1.1 through Translate Toolkit, keeping notes, context, locations and state."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+from translate.convert.po2xliff import po2xliff
+from translate.convert.xliff2po import xliff2po
+from translate.storage import po
+
+from .errors import CatalogError
+
+
+def po_to_xliff(po_bytes: bytes, name: str) -> bytes:
+    store = po.pofile(po_bytes)
+    store.filename = name
+    return po2xliff().convertstore(store)
+
+
+def xliff_to_po(data: bytes, path: Path) -> bytes:
+    """The XLIFF as PO bytes; an XML error is reported at its line."""
+    try:
+        etree.fromstring(data)
+    except etree.XMLSyntaxError as exc:
+        raise CatalogError(f"not well-formed XLIFF: {exc.msg}", path=path, line=exc.lineno,
+                           hint="fix the XML, or export the file again from your CAT tool") from None
+    return bytes(xliff2po().convertstore(data))
+
+
+def unit_lines(data: bytes) -> dict[str, int]:
+    """The line of each trans-unit, by its source text, so findings can point into the XLIFF."""
+    lines: dict[str, int] = {}
+    for unit in etree.fromstring(data).iter("{*}trans-unit"):
+        source = unit.find("{*}source")
+        if source is not None:
+            lines.setdefault("".join(source.itertext()), unit.sourceline)
+    return lines
