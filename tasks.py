@@ -138,3 +138,13 @@ def import_(c, file):
     print(pipeline.report.import_summary(result))
     if result.conflicts:
         raise Exit("conflicts: the repository versions were kept; resolve them by hand", code=1)
+
+
+@task(name="review-sheet", help={"lang": "The language to review",
+                                 "leaflet": "Only this leaflet (repeatable); default: all"},
+      iterable=["leaflet"])
+@reports_errors
+def review_sheet(c, lang, leaflet=None):
+    """Write a bilingual side-by-side sheet (HTML and PDF) for clinical sign-off to build/review/."""
+    for path in pipeline.review_sheet(pipeline.load_project(ROOT), lang, leaflet):
+        print(path.relative_to(ROOT))

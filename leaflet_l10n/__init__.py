@@ -16,10 +16,11 @@ from .importing import ImportRefused, import_file
 from .languages import init_language, update
 from .preview import preview
 from .release import approve_language, publish_language
+from .review_sheet import review_sheet
 from .status import check_project
 
 __all__ = [
-    "BuildResult", "CatalogError", "approve_language", "check_project", "export", "export_tmx", "import_file", "ImportRefused", "preview", "publish_language", "status", "ConfigError", "Finding", "GateError", "Language",
+    "BuildResult", "CatalogError", "approve_language", "check_project", "export", "export_tmx", "import_file", "ImportRefused", "preview", "review_sheet", "publish_language", "status", "ConfigError", "Finding", "GateError", "Language",
     "MissingGlyphError", "PipelineError", "PlaceholderError", "Project", "RenderError",
     "SourceError", "UnknownLanguageError", "build", "check_language", "extract", "init_catalog",
     "init_language", "load_project", "read_catalog", "report", "update", "update_catalog",

@@ -5,6 +5,7 @@ from . import approval
 from .checks import Checker
 from .config import Approval, Project
 from .errors import GateError
+from .review_sheet import write_snapshot
 
 _APPROVAL_CODES = {"not-approved", "approval-stale"}
 
@@ -19,7 +20,9 @@ def approve_language(project: Project, code: str, by: str) -> Approval:
         raise GateError(f"{code} cannot be approved: {len(problems)} error(s), the first: "
                         f"{first.code}: {first.msgid}", path=first.path, line=first.line,
                         hint=f"run `invoke check --lang {code}` and fix every error first")
-    return approval.approve(project, code, by, checker.fingerprint)
+    recorded = approval.approve(project, code, by, checker.fingerprint)
+    write_snapshot(project, language, checker.fingerprint)
+    return recorded
 
 
 def publish_language(project: Project, code: str) -> None:

@@ -78,12 +78,15 @@ def install_translations(env: Environment, translations: NullTranslations) -> No
         newstyle=True)
 
 
+def language_fonts(project: Project) -> Markup:
+    """Each language's fonts for text marked with its `lang` (language names in the
+    switcher and the index, English fallbacks on other pages, review sheets)."""
+    return Markup("\n".join(f":lang({language.tag}) {{ font-family: {font_stack(language.locale)}; }}"
+                             for language in project.all_languages))
+
+
 def stylesheet(project: Project) -> Markup:
-    """The leaflet stylesheet, plus each language's fonts for text marked with its `lang`
-    (language names in the switcher and the index, English fallbacks on other pages)."""
-    rules = "\n".join(f":lang({language.tag}) {{ font-family: {font_stack(language.locale)}; }}"
-                      for language in project.all_languages)
-    return Markup((project.styles_dir / STYLESHEET).read_text(encoding="utf-8") + "\n" + rules)
+    return Markup((project.styles_dir / STYLESHEET).read_text(encoding="utf-8")) + "\n" + language_fonts(project)
 
 
 def render_page(env: Environment, template: str, translations: NullTranslations, **context) -> str:

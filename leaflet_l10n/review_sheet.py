@@ -1,0 +1,100 @@
+"""Bilingual review sheets for clinical sign-off: English and translation side by side.
+
+Segments whose English changed since the language was last approved are
+highlighted with a word diff; fuzzy, missing and unsafe segments stand out.
+The approval records the English it covered in `locales/<lang>/approved-source.json`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
+from . import markup, render
+from .catalogs import catalog_file, read_catalog
+from .config import Language, Project
+from .errors import PlaceholderError
+from .fileio import atomic_write_bytes, atomic_write_text
+from .source import read_leaflet
+from .status import diff_html
+from .textcompare import word_diff
+
+SNAPSHOT = "approved-source.json"
+REVIEW_DIR = "review"
+
+
+def snapshot_path(project: Project, language: Language) -> Path:
+    return project.locales_dir / language.code / SNAPSHOT
+
+
+def write_snapshot(project: Project, language: Language, fingerprint: str) -> None:
+    """Keep the English an approval covers, so later changes can be shown to the next reviewer."""
+    leaflets = {name: [s.msgid for s in read_leaflet(project.leaflet_path(name)).segments()]
+                for name in project.leaflets}
+    atomic_write_text(snapshot_path(project, language),
+                      json.dumps({"fingerprint": fingerprint, "leaflets": leaflets}, indent=2,
+                                 ensure_ascii=False) + "\n")
+
+
+def _approved_english(project: Project, language: Language, leaflet: str) -> list[str] | None:
+    path = snapshot_path(project, language)
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))["leaflets"].get(leaflet, [])
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    kind: str
+    english: Markup
+    translation: Markup
+    state: str                  # translated | fuzzy | missing | unsafe
+    changed: Markup | None      # word diff of the English since approval (or since translation)
+
+
+def _row(number: int, segment, catalog, approved: list[str] | None) -> Row:
+    message = catalog.get(segment.msgid)
+    string = (message.string if message and isinstance(message.string, str) else "") or ""
+    state = "missing" if not string else "fuzzy" if message.fuzzy else "translated"
+    try:
+        translation = markup.to_html(string, segment.placeholders) if string else Markup("")
+    except PlaceholderError:
+        translation, state = Markup("<code>{}</code>").format(string), "unsafe"
+    changed = None
+    if approved is not None and segment.msgid not in approved:
+        close = difflib.get_close_matches(segment.msgid, approved, n=1, cutoff=0.5)
+        changed = diff_html(word_diff(close[0], segment.msgid)) if close else Markup("<ins>new</ins>")
+    elif message is not None and message.fuzzy and message.previous_id:
+        changed = diff_html(word_diff(message.previous_id[0], segment.msgid))
+    return Row(number, segment.kind, markup.to_html(segment.msgid, segment.placeholders), translation,
+               state, changed)
+
+
+def review_sheet(project: Project, code: str, leaflets: list[str] | None = None) -> list[Path]:
+    """Write build/review/<lang>/<leaflet>.html and .pdf; returns the paths written."""
+    language = project.language(code)
+    env = Environment(loader=PackageLoader("leaflet_l10n"), autoescape=True)
+    written = []
+    for name in project.select_leaflets(leaflets):
+        leaflet = read_leaflet(project.leaflet_path(name))
+        catalog = read_catalog(catalog_file(project, name).po_path(language.code))
+        approved = _approved_english(project, language, name)
+        rows = [_row(i, segment, catalog, approved) for i, segment in enumerate(leaflet.segments(), 1)]
+        html = env.get_template("review_sheet.html").render(
+            language=language, page=render.PageLanguage.of(language), leaflet=leaflet, rows=rows,
+            approval=language.approval, has_snapshot=approved is not None,
+            fonts=render.language_fonts(project), today=dt.date.today().isoformat(),
+            counts={state: sum(r.state == state for r in rows) for state in ("translated", "fuzzy", "missing", "unsafe")},
+            changed=sum(r.changed is not None for r in rows))
+        directory = project.build_dir / REVIEW_DIR / language.tag
+        atomic_write_text(directory / f"{name}.html", html)
+        atomic_write_bytes(directory / f"{name}.pdf",
+                           render.pdf_bytes(html, directory, where=str(catalog_file(project, name).po_path(code))))
+        written += [directory / f"{name}.html", directory / f"{name}.pdf"]
+    return written
