@@ -23,6 +23,11 @@ def reports_errors(function):
     return wrapper
 
 
+def _text_or_json(format: str) -> None:
+    if format not in ("text", "json"):
+        raise Exit("error: --format must be text or json", code=2)
+
+
 @task
 @reports_errors
 def extract(c):
@@ -66,8 +71,7 @@ def build(c, lang=None, leaflet=None):
 @reports_errors
 def check(c, lang=None, leaflet=None, strict=False, format="text"):
     """Report missing, stale and unsafe translations; fails when a published language has errors."""
-    if format not in ("text", "json"):
-        raise Exit("error: --format must be text or json", code=2)
+    _text_or_json(format)
     result = pipeline.check_project(pipeline.load_project(ROOT), lang, leaflet)
     print(pipeline.status.status_json(result) if format == "json" else pipeline.report.status_text(result), end="")
     failing = pipeline.status.blocking(result, strict)
@@ -107,8 +111,7 @@ def preview(c, lang, leaflet=None):
 @reports_errors
 def stats(c, lang=None, format="text"):
     """Segments and words translated, fuzzy and untranslated, per language and leaflet."""
-    if format not in ("text", "json"):
-        raise Exit("error: --format must be text or json", code=2)
+    _text_or_json(format)
     rows = pipeline.status.statistics(pipeline.check_project(pipeline.load_project(ROOT), lang))
     print(json.dumps(rows, indent=2) if format == "json" else pipeline.report.stats_table(rows))
 

@@ -16,7 +16,7 @@ from babel.support import NullTranslations
 
 from . import catalogs, checks, render, status
 from .config import UI_DOMAIN, Language, Project, load_project
-from .errors import PipelineError
+from .errors import MissingGlyphError, PipelineError
 from .fileio import atomic_write_bytes, atomic_write_text
 from .extract import leaflet_template, ui_template
 from .pseudo import pseudo_catalog
@@ -33,7 +33,7 @@ _PACKAGE_DIR = Path(__file__).parent
 class Output:
     leaflet: str
     language: str            # BCP 47 tag
-    status: str              # source | draft | published
+    status: str              # source | draft | published | pseudo
     html: str
     pdf: str
     fingerprint: str = ""
@@ -113,12 +113,25 @@ def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> tuple
     html = render.render_leaflet(render.environment(project), project, localised, language, ui,
                                  draft=language.status in ("draft", "pseudo"), languages=switcher,
                                  pdf_href=pdf_path.name)
-    where = catalogs.catalog_file(project, leaflet).po_path(code) if catalog else project.leaflet_path(leaflet)
-    pdf = render.pdf_bytes(html, html_path.parent, where=str(where),
-                           texts={t.plain: t.plain for t in localised.texts()})
+    po_path = catalogs.catalog_file(project, leaflet).po_path(code)
+    try:
+        pdf = render.pdf_bytes(html, html_path.parent, where=str(po_path if catalog else source.path))
+    except MissingGlyphError as error:
+        raise _located(error, source, localised, po_path if catalog else None) from None
     atomic_write_text(html_path, html)
     atomic_write_bytes(pdf_path, pdf)
     return localised.fallbacks, html_path.name
+
+
+def _located(error: MissingGlyphError, source, localised, po_path: Path | None) -> MissingGlyphError:
+    """Point a missing glyph at the segment it is in, and at that entry's line in the .po file."""
+    for segment, text in zip(source.segments(), localised.texts()):
+        if error.character in text.plain:
+            line = catalogs.read_catalog_with_lines(po_path)[1].get(segment.msgid) if po_path else segment.line
+            return MissingGlyphError(f'{error.message}, in "{text.plain[:60]}"', path=po_path or source.path,
+                                     line=line, hint=error.hint)
+    return MissingGlyphError(f"{error.message}, in the page around the leaflet (ui.po or a template)",
+                             path=error.path, hint=error.hint)
 
 
 def read_manifest(project: Project) -> dict[tuple[str, str], dict]:

@@ -15,7 +15,7 @@ from babel.messages.extract import extract_from_dir, extract_from_file
 
 from . import catalogs
 from .config import UI_DOMAIN, Project
-from .source import Leaflet, parse_leaflet, read_leaflet
+from .source import parse_leaflet, read_leaflet
 
 TEMPLATE_METHOD_MAP = [("**.html", "jinja2")]
 TEMPLATE_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
@@ -64,7 +64,3 @@ def extract(project: Project) -> dict[str, bool]:
     """Write `locales/<domain>.pot` for every domain; returns which files changed."""
     return {domain: catalogs.write_template(project, domain, template)
             for domain, template in templates_in_memory(project).items()}
-
-
-def segments_by_domain(project: Project) -> dict[str, Leaflet]:
-    return {name: read_leaflet(project.leaflet_path(name)) for name in project.leaflets}

@@ -19,7 +19,6 @@ from .errors import PlaceholderError
 
 # Anything shaped like an HTML tag, so stray markup is caught, not passed through.
 TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s[^<>]*)?)(/?)>")
-_PLACEHOLDER_NAME = re.compile(r"^(a|em|strong)([1-9][0-9]*)$")
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,3 @@ def to_html(text: str, placeholders: tuple[Placeholder, ...]) -> Markup:
 def to_plain(text: str) -> str:
     """The words only, without tags: for word counts and PDF metadata."""
     return TAG.sub("", text)
-
-
-def is_placeholder_name(name: str) -> bool:
-    return bool(_PLACEHOLDER_NAME.match(name))

@@ -112,7 +112,7 @@ def render_leaflet(env: Environment, project: Project, localised: LocalisedLeafl
 
 
 @contextmanager
-def _glyph_watch(where: str) -> Iterator[list[tuple[str, str]]]:
+def _glyph_watch() -> Iterator[list[tuple[str, str]]]:
     """Collect WeasyPrint's '.notdef glyph rendered' warnings while rendering."""
     missing: list[tuple[str, str]] = []
 
@@ -131,19 +131,18 @@ def _glyph_watch(where: str) -> Iterator[list[tuple[str, str]]]:
         logger.removeHandler(handler)
 
 
-def pdf_bytes(html: str, base_url: Path, *, where: str, texts: dict[str, str] | None = None) -> bytes:
-    """Tagged PDF/UA bytes; MissingGlyphError when a character has no glyph."""
+def pdf_bytes(html: str, base_url: Path, *, where: str) -> bytes:
+    """Tagged PDF/UA bytes; MissingGlyphError (with `.character`) when a character has no glyph."""
     from weasyprint import HTML  # slow import: only when a PDF is wanted
 
-    with _glyph_watch(where) as missing:
+    with _glyph_watch() as missing:
         data = HTML(string=html, base_url=str(base_url)).write_pdf(**PDF_OPTIONS)
     if missing:
         char, code = missing[0]
-        segment = next((text for text in (texts or {}).values() if char in text), None)
-        found = f' in "{segment[:60]}"' if segment else ""
-        raise MissingGlyphError(
-            f"no installed font has a glyph for {char!r} (U+{code}){found}",
-            path=where,
+        error = MissingGlyphError(
+            f"no installed font has a glyph for {char!r} (U+{code})", path=where,
             hint="install the font for this script (fonts-noto-core, fonts-noto-cjk) "
                  "or remove the character from the translation")
+        error.character = char
+        raise error
     return data

@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import run_task
+from conftest import fill, run_task
 
 EDITS = {"Will I need to stay in hospital?": "A fydd rhaid i mi aros dros nos yn yr ysbyty?",
          "What happens next": "Beth fydd yn digwydd nesaf"}
@@ -23,14 +23,6 @@ def unpack(package: Path, target: Path) -> Path:
     with zipfile.ZipFile(package) as z:
         z.extractall(target)
     return target
-
-
-def edit_po(path: Path, edits: dict[str, str]) -> None:
-    catalog = polib.pofile(str(path))
-    for entry in catalog:
-        if entry.msgid in edits:
-            entry.msgstr = edits[entry.msgid]
-    catalog.save()
 
 
 def test_the_package_holds_everything_a_translator_needs(mini):
@@ -50,7 +42,7 @@ def test_round_trip_changes_exactly_the_edited_entries(mini, tmp_path):
     run_task(mini, "update")   # catalogues in the project's own layout, as committed
     before = (mini / "locales/cy/LC_MESSAGES/sample.po").read_text().splitlines()
     returned = unpack(export(mini), tmp_path / "back")
-    edit_po(returned / "sample.po", EDITS)
+    fill(returned / "sample.po", EDITS)
     result = run_task(mini, "import", str(returned / "sample.po"))
     assert "updated 2, unchanged" in result.stdout and "conflicts 0" in result.stdout
     after = (mini / "locales/cy/LC_MESSAGES/sample.po").read_text().splitlines()
@@ -63,7 +55,7 @@ def test_the_whole_zip_can_come_back(mini, tmp_path):
     run_task(mini, "update")
     package = export(mini)
     work = unpack(package, tmp_path / "work")
-    edit_po(work / "sample.po", EDITS)
+    fill(work / "sample.po", EDITS)
     returned = tmp_path / "returned.zip"
     with zipfile.ZipFile(returned, "w") as z:
         for path in work.rglob("*"):
@@ -81,7 +73,7 @@ def test_the_whole_zip_can_come_back(mini, tmp_path):
 ])
 def test_a_faulty_return_is_refused_and_nothing_changes(mini, tmp_path, damage, message):
     returned = unpack(export(mini), tmp_path / "back")
-    edit_po(returned / "sample.po", EDITS)          # good edits alongside the fault
+    fill(returned / "sample.po", EDITS)          # good edits alongside the fault
     po = returned / "sample.po"
     po.write_text(damage(po.read_text()))
     snapshot = {p: p.read_bytes() for p in (mini / "locales").rglob("*.po")}
@@ -93,8 +85,8 @@ def test_a_faulty_return_is_refused_and_nothing_changes(mini, tmp_path, damage, 
 
 def test_an_entry_changed_in_the_repository_since_export_is_a_conflict(mini, tmp_path):
     returned = unpack(export(mini), tmp_path / "back")
-    edit_po(mini / "locales/cy/LC_MESSAGES/sample.po", {"What happens next": "Beth nesaf (newer, in the repository)"})
-    edit_po(returned / "sample.po", EDITS)
+    fill(mini / "locales/cy/LC_MESSAGES/sample.po", {"What happens next": "Beth nesaf (newer, in the repository)"})
+    fill(returned / "sample.po", EDITS)
     result = run_task(mini, "import", str(returned / "sample.po"), check=False)
     assert result.returncode == 1 and "CONFLICT" in result.stdout
     assert "Beth nesaf (newer, in the repository)" in result.stdout and "Beth fydd yn digwydd nesaf" in result.stdout
@@ -107,7 +99,7 @@ def test_an_entry_whose_english_changed_since_export_comes_back_fuzzy(mini, tmp_
     leaflet = mini / "source/leaflets/sample.md"
     leaflet.write_text(leaflet.read_text().replace("Will I need to stay in hospital?", "Will I need to stay in hospital overnight?"))
     run_task(mini, "extract", "update")
-    edit_po(returned / "sample.po", EDITS)
+    fill(returned / "sample.po", EDITS)
     result = run_task(mini, "import", str(returned / "sample.po"))
     assert "fuzzy (English changed since export) 1" in result.stdout
     entry = next(e for e in polib.pofile(str(mini / "locales/cy/LC_MESSAGES/sample.po"))
