@@ -20,8 +20,15 @@ from .review_sheet import review_sheet
 from .status import check_project
 
 __all__ = [
-    "BuildResult", "CatalogError", "approve_language", "check_project", "export", "export_tmx", "import_file", "ImportRefused", "preview", "review_sheet", "publish_language", "status", "ConfigError", "Finding", "GateError", "Language",
-    "MissingGlyphError", "PipelineError", "PlaceholderError", "Project", "RenderError",
-    "SourceError", "UnknownLanguageError", "build", "check_language", "extract", "init_catalog",
-    "init_language", "load_project", "read_catalog", "report", "update", "update_catalog",
+    # stages
+    "extract", "init_language", "update", "init_catalog", "update_catalog", "read_catalog",
+    "check_language", "check_project", "build", "preview", "export", "export_tmx", "import_file",
+    "review_sheet", "approve_language", "publish_language",
+    # model and results
+    "load_project", "Project", "Language", "Finding", "BuildResult",
+    # errors
+    "PipelineError", "ConfigError", "UnknownLanguageError", "SourceError", "CatalogError",
+    "PlaceholderError", "RenderError", "MissingGlyphError", "GateError", "ImportRefused",
+    # reporting
+    "report", "status",
 ]
