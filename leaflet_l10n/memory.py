@@ -7,6 +7,7 @@ are offered as translator comments. `tmx()` exports the memory for CAT tools.
 from __future__ import annotations
 
 import difflib
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from .catalogs import catalog_file, read_catalog
 from .config import Project
 
 COMMENT_PREFIX = "tm: "
+COMMENT_WIDTH = 70   # under the catalogue's line width, so no tool re-wraps a line without its prefix
 NEAR_CUTOFF = 0.75
 NEAR_LIMIT = 2
 
@@ -27,6 +29,16 @@ class Match:
     target: str
     domain: str
     similarity: float = 1.0
+
+
+def _comment(text: str) -> list[str]:
+    """Translator-comment lines, each carrying the prefix, so the next update can replace them."""
+    return [COMMENT_PREFIX + line for line in textwrap.wrap(text, COMMENT_WIDTH)]
+
+
+def _filled_note(match: Match) -> list[str]:
+    return _comment(f"filled from {match.domain}: the same English, already translated. "
+                    "Check it here, then clear the fuzzy flag.")
 
 
 class TranslationMemory:
@@ -73,20 +85,20 @@ class TranslationMemory:
             if not message.id or not isinstance(message.id, str):
                 continue
             message.user_comments = [c for c in message.user_comments if not c.startswith(COMMENT_PREFIX)]
-            if message.string:
-                continue
             match = self.exact(code, message.id)
+            if message.string:
+                if match is not None and message.fuzzy and message.string == match.target:
+                    message.user_comments += _filled_note(match)   # still waiting for a person
+                continue
             if match is not None:
                 message.string = match.target
                 message.flags.add("fuzzy")
-                message.user_comments.append(
-                    f"{COMMENT_PREFIX}filled from {match.domain}: the same English, already translated. "
-                    "Check it here, then clear the fuzzy flag.")
+                message.user_comments += _filled_note(match)
                 filled += 1
                 continue
             for near in self.near(code, message.id):
-                message.user_comments.append(
-                    f"{COMMENT_PREFIX}{near.similarity:.0%} like {near.domain}: {near.source!r} → {near.target!r}")
+                message.user_comments += _comment(
+                    f"{near.similarity:.0%} like {near.domain}: {near.source!r} → {near.target!r}")
         return filled
 
     def tmx(self, code: str, source_code: str) -> bytes:

@@ -32,10 +32,16 @@ def test_a_new_leaflet_is_prefilled_from_memory_and_marked_fuzzy(mini):
     shared = po["What happens next"]
     assert shared.msgstr == "Beth sy'n digwydd nesaf" and shared.fuzzy
     assert "tm: filled from sample" in shared.tcomment
+    assert all(line.startswith("tm: ") for line in shared.tcomment.splitlines())
     assert po["Will I need to stay in hospital?"].fuzzy
     near = po["Will I need to stay in hospital tonight?"]
-    assert near.msgstr == "" and "like sample: 'Will I need to stay in hospital?'" in near.tcomment
+    assert near.msgstr == "" and "like sample: 'Will I need to stay in hospital?'" in " ".join(
+        line.removeprefix("tm: ") for line in near.tcomment.splitlines())
     assert po["Something entirely new."].tcomment == ""
+    # The next update replaces memory comments rather than piling them up.
+    before = (mini / "locales/cy/LC_MESSAGES/second.po").read_bytes()
+    run_task(mini, "update")
+    assert (mini / "locales/cy/LC_MESSAGES/second.po").read_bytes() == before
     # Prefilled entries are suggestions, not translations: the page still shows English.
     check = run_task(mini, "check", "--lang", "cy", "--leaflet", "second").stdout
     assert "fuzzy: 'What happens next'" in check
