@@ -205,6 +205,16 @@ def check_format(entry: Entry) -> Iterator[Finding]:
                                 f"{', '.join(sorted(wanted)) or 'none'}, found {', '.join(sorted(found)) or 'none'}")
 
 
+def check_hidden_characters(entry: Entry) -> Iterator[Finding]:
+    """Invisible controls or bidi overrides can reorder what a patient reads."""
+    for source, translation in entry.pairs():
+        hidden = [code for code in textcompare.hidden_characters(translation)
+                  if code not in textcompare.hidden_characters(source)]
+        if hidden:
+            yield entry.finding(ERROR, "hidden-characters", f"remove the invisible character(s) {', '.join(hidden)}: "
+                                "they can hide or reorder text")
+
+
 def check_whitespace(entry: Entry) -> Iterator[Finding]:
     for source, translation in entry.pairs():
         if textcompare.edge_whitespace(source) != textcompare.edge_whitespace(translation):
@@ -231,7 +241,8 @@ def check_sentences(entry: Entry) -> Iterator[Finding]:
 
 ENTRY_CHECKS: tuple[Callable[[Entry], Iterable[Finding]], ...] = (
     check_untranslated, check_fuzzy, check_placeholders, check_markup, check_urls, check_numbers,
-    check_do_not_translate, check_glossary, check_format, check_whitespace, check_identical, check_sentences)
+    check_do_not_translate, check_glossary, check_format, check_hidden_characters, check_whitespace,
+    check_identical, check_sentences)
 
 
 # -- catalogues and languages -------------------------------------------------

@@ -25,7 +25,7 @@ from .handoff import ID_HEADER, RECORD, base_dir
 from .xliff import unit_lines, xliff_to_po
 
 # Problems that make a returned file unsafe to merge at all; the rest are for `invoke check`.
-BLOCKING = {"placeholders", "raw-html", "format", "url-added"}
+BLOCKING = {"placeholders", "raw-html", "format", "url-added", "hidden-characters"}
 XLIFF_SUFFIXES = {".xlf", ".xliff"}
 
 

@@ -46,6 +46,15 @@ def format_placeholders(text: str) -> Counter[str]:
     return Counter(match for match in FORMAT_PLACEHOLDER.findall(text) if match != "%%")
 
 
+# Characters that hide or reorder text: controls, bidi overrides and isolates, byte-order marks.
+# Joiners (ZWJ, ZWNJ) and directional marks (LRM, RLM) are left alone: scripts need them.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def hidden_characters(text: str) -> list[str]:
+    return [f"U+{ord(ch):04X}" for ch in _HIDDEN.findall(text)]
+
+
 def edge_whitespace(text: str) -> tuple[str, str]:
     return text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
 
