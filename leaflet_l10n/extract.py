@@ -11,14 +11,17 @@ from pathlib import Path
 from typing import IO
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.extract import extract_from_file
+from jinja2 import TemplateSyntaxError
 
 from . import catalogs
 from .config import UI_DOMAIN, Project
+from .errors import SourceError
 from .source import parse_leaflet, read_leaflet
 
-TEMPLATE_METHOD_MAP = [("**.html", "jinja2")]
-TEMPLATE_OPTIONS = {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
+TEMPLATE_PATTERN = "*.html"
+# silent=false: a template with a syntax error must stop extraction, not quietly lose its strings.
+TEMPLATE_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "silent": "false"}
 TEMPLATE_COMMENT_TAGS = ("Translators:",)
 
 
@@ -44,12 +47,16 @@ def leaflet_template(project: Project, name: str) -> Catalog:
 def ui_template(project: Project) -> Catalog:
     """The `.pot` catalogue of the template chrome, through Jinja2's extractor."""
     catalog = catalogs.new_template(project, UI_DOMAIN)
-    prefix = project.templates_dir.relative_to(project.root).as_posix()
-    for filename, lineno, message, comments, context in extract_from_dir(
-            project.templates_dir, TEMPLATE_METHOD_MAP, TEMPLATE_OPTIONS,
-            comment_tags=TEMPLATE_COMMENT_TAGS, strip_comment_tags=True):
-        catalog.add(message, locations=[(f"{prefix}/{filename}", lineno)],
-                    auto_comments=comments, context=context)
+    for path in sorted(project.templates_dir.rglob(TEMPLATE_PATTERN)):
+        location = path.relative_to(project.root).as_posix()
+        try:
+            for lineno, message, comments, context in extract_from_file(
+                    "jinja2", path, comment_tags=TEMPLATE_COMMENT_TAGS, options=TEMPLATE_OPTIONS,
+                    strip_comment_tags=True):
+                catalog.add(message, locations=[(location, lineno)], auto_comments=comments, context=context)
+        except TemplateSyntaxError as exc:
+            raise SourceError(f"template syntax error: {exc.message}", path=path, line=exc.lineno,
+                              hint="fix the template, then run `invoke extract` again") from None
     return catalog
 
 

@@ -47,3 +47,16 @@ def test_a_source_change_rewrites_the_template(mini, monkeypatch):
     pot = (mini / "locales/sample.pot").read_text()
     assert 'msgid "Will I have to stay in hospital?"' in pot
     assert "POT-Creation-Date: 2023-11-14 22:13+0000" in pot
+
+
+def test_a_broken_template_stops_extraction_instead_of_losing_its_strings(mini):
+    import pytest
+    from leaflet_l10n import SourceError
+
+    template = mini / "source/templates/leaflet.html"
+    template.write_text(template.read_text().replace("{{ meta.isbn }}", "{{ meta.isbn }"))
+    before = (mini / "locales/ui.pot").read_bytes()
+    with pytest.raises(SourceError, match="template syntax error") as caught:
+        extract(load_project(mini))
+    assert caught.value.path == template and caught.value.line
+    assert (mini / "locales/ui.pot").read_bytes() == before
