@@ -1,7 +1,8 @@
 """Catalogue files: where they live, how they are read, merged and written.
 
-Babel does the IO and the fuzzy merging; polib supplies what Babel does not
-keep, the line number of each entry. Every write is atomic.
+Babel reads catalogues and does the fuzzy merging; polib writes them and
+supplies what Babel does not keep (line numbers, multi-line previous msgids).
+Every write is atomic, and a catalogue the pipeline wrote reads back to the same bytes.
 """
 from __future__ import annotations
 
