@@ -11,6 +11,7 @@ import hashlib
 import tomlkit
 from babel.messages.catalog import Catalog
 
+from .catalogs import ids_of
 from .config import Approval, Language, Project
 from .errors import ConfigError
 from .languages import edit_registry
@@ -21,8 +22,7 @@ def source_fingerprint(templates: dict[str, Catalog]) -> str:
     for domain in sorted(templates):
         for message in templates[domain]:
             if message.id:
-                ids = message.id if isinstance(message.id, tuple) else (message.id,)
-                digest.update("\x1f".join((domain, *ids)).encode("utf-8") + b"\x1e")
+                digest.update("\x1f".join((domain, *ids_of(message))).encode("utf-8") + b"\x1e")
     return "sha256:" + digest.hexdigest()[:32]
 
 

@@ -69,8 +69,23 @@ def new_template(project: Project, domain: str) -> Catalog:
                    creation_date=_now(), charset="utf-8", fuzzy=False)
 
 
+def ids_of(message: Message) -> tuple[str, ...]:
+    """A message's msgid, and msgid_plural if it has one, always as a tuple."""
+    return message.id if isinstance(message.id, tuple) else (message.id,)
+
+
+def strings_of(message: Message) -> tuple[str, ...]:
+    """A message's msgstr, or its plural msgstr[N], always as a tuple of strings."""
+    return message.string if isinstance(message.string, tuple) else (message.string or "",)
+
+
+def key_of(msgid) -> str:
+    """The singular msgid: how entries are looked up and located."""
+    return msgid[0] if isinstance(msgid, tuple) else msgid
+
+
 def _entry(message: Message, obsolete: bool = False) -> polib.POEntry:
-    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    ids = ids_of(message)
     previous = message.previous_id or ()
     entry = polib.POEntry(
         msgid=ids[0], msgctxt=message.context, obsolete=obsolete,
@@ -80,8 +95,7 @@ def _entry(message: Message, obsolete: bool = False) -> polib.POEntry:
         previous_msgid_plural=previous[1] if len(previous) > 1 else None)
     if len(ids) > 1:
         entry.msgid_plural = ids[1]
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        entry.msgstr_plural = {index: text or "" for index, text in enumerate(strings)}
+        entry.msgstr_plural = {index: text or "" for index, text in enumerate(strings_of(message))}
     else:
         entry.msgstr = message.string or ""
     return entry
@@ -228,7 +242,7 @@ def _fit_plurals(catalog: Catalog) -> None:
     wanted = catalog.num_plurals
     for message in catalog:
         if message.id and isinstance(message.id, tuple):
-            strings = message.string if isinstance(message.string, tuple) else (message.string or "",)
+            strings = strings_of(message)
             while len(strings) > wanted and not strings[-1]:
                 strings = strings[:-1]
             message.string = strings + ("",) * (wanted - len(strings))
@@ -279,7 +293,4 @@ def translated_string(message: Message | None) -> str | None:
     """The usable translation of a message: None when missing or fuzzy."""
     if message is None or message.fuzzy or not message.string:
         return None
-    string = message.string
-    if isinstance(string, tuple):
-        return string[0] or None
-    return string
+    return strings_of(message)[0] or None

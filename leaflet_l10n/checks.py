@@ -6,7 +6,6 @@ hide a missing or changed sentence.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from babel.messages.catalog import Catalog, Message
 
 from . import markup, textcompare
 from .approval import is_current, source_fingerprint
-from .catalogs import catalog_file, read_catalog_with_lines
+from .catalogs import catalog_file, ids_of, key_of, read_catalog_with_lines, strings_of
 from .config import UI_DOMAIN, Language, Project
 from .errors import CatalogError, PlaceholderError
 from .extract import templates_in_memory
@@ -64,7 +63,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def msgid_start(msgid, width: int = 60) -> str:
-    text = msgid[0] if isinstance(msgid, tuple) else msgid
+    text = key_of(msgid)
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
@@ -85,13 +84,11 @@ class Entry:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        ids = self.message.id
-        return ids if isinstance(ids, tuple) else (ids,)
+        return ids_of(self.message)
 
     @property
     def strings(self) -> tuple[str, ...]:
-        string = self.message.string
-        return string if isinstance(string, tuple) else (string or "",)
+        return strings_of(self.message)
 
     @property
     def translations(self) -> list[str]:
@@ -257,17 +254,23 @@ class CatalogReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)   # state → {segments, words}
 
     def count(self, state: str, msgid) -> None:
-        words = len(markup.to_plain(msgid[0] if isinstance(msgid, tuple) else msgid).split())
+        words = len(markup.to_plain(key_of(msgid)).split())
         bucket = self.counts.setdefault(state, {"segments": 0, "words": 0})
         bucket["segments"] += 1
         bucket["words"] += words
+
+    def all_missing(self, template: Catalog) -> "CatalogReport":
+        """Count every segment as missing: the catalogue is absent or unreadable."""
+        for message in template:
+            if message.id:
+                self.count("missing", message.id)
+        return self
 
 
 def _state(message: Message | None) -> str:
     if message is None:
         return "missing"
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
-    if not all(strings):
+    if not all(strings_of(message)):
         return "missing"
     return "fuzzy" if message.fuzzy else "translated"
 
@@ -279,21 +282,15 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
     if not path.is_file():
         report.findings.append(Finding(ERROR, "no-catalogue", language.code, domain, path, None, "",
                                        f"create it with `invoke init --lang {language.code}`"))
-        for message in template:
-            if message.id:
-                report.count("missing", message.id)
-        return report
+        return report.all_missing(template)
     try:
         catalog, lines = read_catalog_with_lines(path)
     except CatalogError as exc:
         report.findings.append(Finding(ERROR, "syntax", language.code, domain, exc.path or path, exc.line, "",
                                        f"{exc.message}: {exc.hint}"))
-        for message in template:
-            if message.id:
-                report.count("missing", message.id)
-        return report
+        return report.all_missing(template)
     report.findings.extend(_header_findings(catalog, language, domain, path))
-    unmatched = [_key(m.id) for m in catalog if m.id and m.id not in template]
+    unmatched = [key_of(m.id) for m in catalog if m.id and m.id not in template]
     for source_message in template:
         if not source_message.id:
             continue
@@ -308,15 +305,15 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
                 f"the English has this text but {path.relative_to(project.root)} does not: "
                 "run `invoke extract update`, then translate it", detail, risk))
             continue
-        entry = Entry(language, domain, path, lines.get(_key(message.id)), message, glossary,
-                      segments.get(_key(message.id)))
+        entry = Entry(language, domain, path, lines.get(key_of(message.id)), message, glossary,
+                      segments.get(key_of(message.id)))
         waived = {flag.removeprefix("allow-") for flag in message.flags if flag.startswith("allow-")}
         for check in ENTRY_CHECKS:
             report.findings.extend(f for f in check(entry) if f.code not in waived)
     if catalog.obsolete:
         first = next(iter(catalog.obsolete))
         report.findings.append(Finding(
-            WARNING, "obsolete", language.code, domain, path, lines.get(_key(first)), msgid_start(first),
+            WARNING, "obsolete", language.code, domain, path, lines.get(key_of(first)), msgid_start(first),
             f"{len(catalog.obsolete)} obsolete entries (#~) no longer in the English: "
             "reuse them if they help, otherwise they can be deleted"))
     return report
@@ -324,14 +321,10 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
 
 def _closest_change(msgid, candidates: list[str]) -> tuple[str, str]:
     """For text the catalogue lacks: the catalogue's closest old English, as a diff and a risk."""
-    close = difflib.get_close_matches(_key(msgid), candidates, n=1, cutoff=0.5)
-    if not close:
+    old = textcompare.closest(key_of(msgid), candidates)
+    if old is None:
         return "", ""
-    return textcompare.word_diff(close[0], _key(msgid)), textcompare.change_risk(close[0], _key(msgid))
-
-
-def _key(msgid) -> str:
-    return msgid[0] if isinstance(msgid, tuple) else msgid
+    return textcompare.word_diff(old, key_of(msgid)), textcompare.change_risk(old, key_of(msgid))
 
 
 def _header_findings(catalog: Catalog, language: Language, domain: str, path: Path) -> Iterator[Finding]:

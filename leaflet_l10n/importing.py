@@ -16,7 +16,7 @@ from pathlib import Path
 import polib
 from babel.messages.catalog import Catalog, Message
 
-from .catalogs import catalog_file, parse_catalog, read_catalog, serialise
+from .catalogs import catalog_file, key_of, parse_catalog, read_catalog, serialise
 from .checks import Checker, Entry
 from .config import Project
 from .errors import CatalogError, PipelineError
@@ -136,7 +136,7 @@ def _validate(project: Project, returned: list[Returned]) -> list[str]:
             base = item.base.get(message.id)
             if not message.id or base is None or _state(message) == _state(base):
                 continue
-            line = item.lines.get(message.id if isinstance(message.id, str) else message.id[0])
+            line = item.lines.get(key_of(message.id))
             entry = Entry(language, item.domain, Path(item.name), line, message, checker.glossary,
                           segments.get(message.id))
             for check in checker.entry_checks:
@@ -175,7 +175,7 @@ def _merge(current: Catalog, item: Returned, result: ImportResult) -> None:
                 ours.previous_id = []
             result.updated.append((item.domain, message.id))
         else:
-            line = item.lines.get(message.id if isinstance(message.id, str) else message.id[0])
+            line = item.lines.get(key_of(message.id))
             result.conflicts.append(Conflict(item.domain, message.id, f"{item.name}:{line}",
                                              ours.string, message.string))
 

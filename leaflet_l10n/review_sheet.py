@@ -7,7 +7,6 @@ The approval records the English it covered in `locales/<lang>/approved-source.j
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,13 +15,13 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from . import markup, render
-from .catalogs import catalog_file, read_catalog
+from .catalogs import catalog_file, read_catalog, strings_of
 from .config import Language, Project
 from .errors import PlaceholderError
 from .fileio import atomic_write_bytes, atomic_write_text
 from .source import read_leaflet
 from .status import diff_html
-from .textcompare import word_diff
+from .textcompare import closest, word_diff
 
 SNAPSHOT = "approved-source.json"
 REVIEW_DIR = "review"
@@ -60,7 +59,7 @@ class Row:
 
 def _row(number: int, segment, catalog, approved: list[str] | None) -> Row:
     message = catalog.get(segment.msgid)
-    string = (message.string if message and isinstance(message.string, str) else "") or ""
+    string = strings_of(message)[0] if message else ""
     state = "missing" if not string else "fuzzy" if message.fuzzy else "translated"
     try:
         translation = markup.to_html(string, segment.placeholders) if string else Markup("")
@@ -68,8 +67,8 @@ def _row(number: int, segment, catalog, approved: list[str] | None) -> Row:
         translation, state = Markup("<code>{}</code>").format(string), "unsafe"
     changed = None
     if approved is not None and segment.msgid not in approved:
-        close = difflib.get_close_matches(segment.msgid, approved, n=1, cutoff=0.5)
-        changed = diff_html(word_diff(close[0], segment.msgid)) if close else Markup("<ins>new</ins>")
+        old = closest(segment.msgid, approved)
+        changed = diff_html(word_diff(old, segment.msgid)) if old else Markup("<ins>new</ins>")
     elif message is not None and message.fuzzy and message.previous_id:
         changed = diff_html(word_diff(message.previous_id[0], segment.msgid))
     return Row(number, segment.kind, markup.to_html(segment.msgid, segment.placeholders), translation,

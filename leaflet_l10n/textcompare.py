@@ -80,6 +80,12 @@ def word_diff(old: str, new: str) -> str:
     return " ".join(parts)
 
 
+def closest(text: str, candidates: list[str]) -> str | None:
+    """The candidate most like `text`, as gettext's fuzzy matching would pick it, if any is close."""
+    close = difflib.get_close_matches(text, candidates, n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
 def change_risk(old: str, new: str) -> str:
     """How dangerous a change of the English is for a translation that was not revised.
 
