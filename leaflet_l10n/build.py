@@ -90,15 +90,14 @@ def _switcher(available: list[Language], leaflet: str, current: Language) -> lis
             for lang in scan_order(shown)]
 
 
-def _translations(project: Project, language: Language, domain: str):
+def _catalog(project: Project, language: Language, domain: str):
+    """The language's catalogue for a domain: None for the source, generated for pseudo-locales."""
     if language.is_source:
-        return None, NullTranslations()
+        return None
     if language.is_pseudo:
         template = ui_template(project) if domain == UI_DOMAIN else leaflet_template(project, domain)
-        catalog = pseudo_catalog(template, language)
-    else:
-        catalog = catalogs.read_catalog(catalogs.catalog_file(project, domain).po_path(language.code))
-    return catalog, catalogs.translations(catalog)
+        return pseudo_catalog(template, language)
+    return catalogs.read_catalog(catalogs.catalog_file(project, domain).po_path(language.code))
 
 
 def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> tuple[int, str]:
@@ -106,8 +105,9 @@ def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> tuple
     project = load_project(root)
     language = project.language(code)
     source = read_leaflet(project.leaflet_path(leaflet))
-    catalog, _ = _translations(project, language, leaflet)
-    _, ui = _translations(project, language, UI_DOMAIN)
+    catalog = _catalog(project, language, leaflet)
+    ui_catalog = _catalog(project, language, UI_DOMAIN)
+    ui = catalogs.translations(ui_catalog) if ui_catalog else NullTranslations()
     localised = localise(source, catalog)
     html_path, pdf_path = output_paths(project, language, leaflet)
     html = render.render_leaflet(render.environment(project), project, localised, language, ui,
@@ -233,8 +233,7 @@ def write_index(project: Project, languages: list[Language]) -> None:
     for language in scan_order(languages):
         leaflets = []
         for name in project.leaflets:
-            catalog, _ = _translations(project, language, name)
-            title = localise(read_leaflet(project.leaflet_path(name)), catalog).title
+            title = localise(read_leaflet(project.leaflet_path(name)), _catalog(project, language, name)).title
             leaflets.append({"title": title.plain, "html": f"{language.tag}/{name}.html",
                              "pdf": f"{language.tag}/{name}.pdf"})
         entries.append({"lang": language.tag, "dir": language.direction, "name": language.native_name,
