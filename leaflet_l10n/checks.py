@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog, Message
 from . import markup, textcompare
 from .approval import is_current, source_fingerprint
 from .catalogs import catalog_file, ids_of, key_of, read_catalog_with_lines, strings_of
-from .config import UI_DOMAIN, Language, Project
+from .config import UI_DOMAIN, Language, Project, registry_line
 from .errors import CatalogError, PlaceholderError
 from .extract import templates_in_memory
 from .glossary import Glossary, load_glossary
@@ -357,8 +357,7 @@ class LanguageReport:
 def _approval_findings(project: Project, language: Language, fingerprint: str) -> Iterator[Finding]:
     if language.status != "published" or is_current(language, fingerprint):
         return
-    line = next((i for i, text in enumerate(project.languages_file.read_text().splitlines(), 1)
-                 if text.strip() == f"[languages.{language.code}]"), None)
+    line = registry_line(project.languages_file.read_text(encoding="utf-8"), language.code)
     if language.approval is None:
         message = f"published without an approval: a reviewer must run `invoke approve --lang {language.code}`"
     else:

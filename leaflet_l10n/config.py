@@ -163,13 +163,14 @@ class Project:
         return tuple(names)
 
 
-def _line_of(text: str, pattern: str) -> int | None:
-    match = re.search(pattern, text, re.MULTILINE)
+def registry_line(text: str, code: str) -> int | None:
+    """The line of a language's `[languages.<code>]` table in the registry text."""
+    match = re.search(rf"^\[languages\.{re.escape(code)}\]", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _read_language(code: str, entry: dict, path: Path, text: str) -> Language:
-    line = _line_of(text, rf"^\[languages\.{re.escape(code)}\]")
+    line = registry_line(text, code)
     try:
         locale = parse_locale(code)
     except UnknownLanguageError as exc:
