@@ -117,19 +117,20 @@ def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> tuple
     try:
         pdf = render.pdf_bytes(html, html_path.parent, where=str(po_path if catalog else source.path))
     except MissingGlyphError as error:
-        raise _located(error, source, localised, po_path if catalog else None) from None
+        raise _located(error, source, localised, catalog, po_path) from None
     atomic_write_text(html_path, html)
     atomic_write_bytes(pdf_path, pdf)
     return localised.fallbacks, html_path.name
 
 
-def _located(error: MissingGlyphError, source, localised, po_path: Path | None) -> MissingGlyphError:
+def _located(error: MissingGlyphError, source, localised, catalog, po_path: Path) -> MissingGlyphError:
     """Point a missing glyph at the segment it is in, and at that entry's line in the .po file."""
     for segment, text in zip(source.segments(), localised.texts()):
         if error.character in text.plain:
-            line = catalogs.read_catalog_with_lines(po_path)[1].get(segment.msgid) if po_path else segment.line
-            return MissingGlyphError(f'{error.message}, in "{text.plain[:60]}"', path=po_path or source.path,
-                                     line=line, hint=error.hint)
+            message = catalog.get(segment.msgid) if catalog else None
+            return MissingGlyphError(f'{error.message}, in "{text.plain[:60]}"',
+                                     path=po_path if message else source.path,
+                                     line=message.lineno if message else segment.line, hint=error.hint)
     return MissingGlyphError(f"{error.message}, in the page around the leaflet (ui.po or a template)",
                              path=error.path, hint=error.hint)
 

@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog, Message
 
 from . import markup, textcompare
 from .approval import is_current, source_fingerprint
-from .catalogs import catalog_file, ids_of, key_of, read_catalog_with_lines, strings_of
+from .catalogs import catalog_file, ids_of, key_of, read_catalog, strings_of
 from .config import UI_DOMAIN, Language, Project, registry_line
 from .errors import CatalogError, PlaceholderError
 from .extract import templates_in_memory
@@ -284,7 +284,7 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
                                        f"create it with `invoke init --lang {language.code}`"))
         return report.all_missing(template)
     try:
-        catalog, lines = read_catalog_with_lines(path)
+        catalog = read_catalog(path)
     except CatalogError as exc:
         report.findings.append(Finding(ERROR, "syntax", language.code, domain, exc.path or path, exc.line, "",
                                        f"{exc.message}: {exc.hint}"))
@@ -305,15 +305,15 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
                 f"the English has this text but {path.relative_to(project.root)} does not: "
                 "run `invoke extract update`, then translate it", detail, risk))
             continue
-        entry = Entry(language, domain, path, lines.get(key_of(message.id)), message, glossary,
+        entry = Entry(language, domain, path, message.lineno, message, glossary,
                       segments.get(key_of(message.id)))
         waived = {flag.removeprefix("allow-") for flag in message.flags if flag.startswith("allow-")}
         for check in ENTRY_CHECKS:
             report.findings.extend(f for f in check(entry) if f.code not in waived)
     if catalog.obsolete:
-        first = next(iter(catalog.obsolete))
+        first = next(iter(catalog.obsolete.values()))
         report.findings.append(Finding(
-            WARNING, "obsolete", language.code, domain, path, lines.get(key_of(first)), msgid_start(first),
+            WARNING, "obsolete", language.code, domain, path, first.lineno, msgid_start(first.id),
             f"{len(catalog.obsolete)} obsolete entries (#~) no longer in the English: "
             "reuse them if they help, otherwise they can be deleted"))
     return report

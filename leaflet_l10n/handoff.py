@@ -16,13 +16,12 @@ import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import polib
-
 from .build import build, output_paths
-from .catalogs import catalog_file
+from .catalogs import catalog_file, read_catalog
 from .config import UI_DOMAIN, Language, Project
 from .errors import ConfigError
 from .fileio import atomic_write_bytes
+from .pofile import Catalog, write_po
 from .glossary import load_glossary
 from .memory import TranslationMemory
 from .status import check_project, statistics
@@ -88,10 +87,10 @@ def _translation_language(project: Project, code: str) -> Language:
     return language
 
 
-def _with_id(po_bytes: bytes, handoff_id: str) -> bytes:
-    catalog = polib.pofile(po_bytes.decode("utf-8"), wrapwidth=76)
-    catalog.metadata[ID_HEADER] = handoff_id
-    return (str(catalog) + "\n").encode("utf-8")
+def _with_id(catalog: Catalog, handoff_id: str) -> bytes:
+    catalog.extra_headers = [*((name, value) for name, value in catalog.extra_headers if name != ID_HEADER),
+                             (ID_HEADER, handoff_id)]
+    return write_po(catalog)
 
 
 def _glossary_csv(project: Project, code: str) -> bytes:
@@ -126,7 +125,9 @@ def export(project: Project, code: str, leaflets: list[str] | None = None, fmt: 
     language = _translation_language(project, code)
     names = project.select_leaflets(leaflets)
     domains = (*names, UI_DOMAIN)
-    bases = {domain: catalog_file(project, domain).po_path(language.code).read_bytes() for domain in domains}
+    paths = {domain: catalog_file(project, domain).po_path(language.code) for domain in domains}
+    current = {domain: read_catalog(path) for domain, path in paths.items()}   # names a missing one
+    bases = {domain: path.read_bytes() for domain, path in paths.items()}
     digest = hashlib.sha256(b"".join(bases[d] for d in domains)).hexdigest()[:10]
     date = (today or dt.date.today()).isoformat()
     handoff_id = f"{language.code}-{date}-{digest}"
@@ -139,7 +140,7 @@ def export(project: Project, code: str, leaflets: list[str] | None = None, fmt: 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         for domain in domains:
-            returned = _with_id(bases[domain], handoff_id)
+            returned = _with_id(current[domain], handoff_id)
             if fmt == "xliff":
                 returned = po_to_xliff(returned, f"{domain}.po")
             package.writestr(record.files[domain], returned)

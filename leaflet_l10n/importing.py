@@ -13,14 +13,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import polib
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Message
 
-from .catalogs import catalog_file, key_of, parse_catalog, read_catalog, serialise
+from .catalogs import catalog_file, read_catalog
 from .checks import Checker, Entry
 from .config import Project
 from .errors import CatalogError, PipelineError
 from .fileio import write_if_changed
+from .pofile import Catalog, read_po, write_po
 from .handoff import ID_HEADER, RECORD, base_dir
 from .xliff import unit_lines, xliff_to_po
 
@@ -44,8 +44,7 @@ class Returned:
     """One returned catalogue, parsed, with what it was exported from."""
     name: str                    # how to name it in messages: file, or zip!member
     domain: str
-    catalog: Catalog
-    lines: dict[str, int]
+    catalog: Catalog             # each message's lineno is its line in the returned file
     base: Catalog
 
 
@@ -71,20 +70,15 @@ def _state(message: Message) -> tuple:
     return message.string, message.fuzzy
 
 
-def _handoff_id(po_bytes: bytes) -> str | None:
-    return polib.pofile(po_bytes.decode("utf-8")).metadata.get(ID_HEADER)
-
-
 def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None) -> Returned:
     where = Path(name)
-    lines_in_file = None
     if where.suffix.lower() in XLIFF_SUFFIXES:
-        po_bytes = xliff_to_po(data, where)
-        lines_in_file = unit_lines(data)
-        data = po_bytes
-    catalog, lines = parse_catalog(data, where)
-    if lines_in_file is not None:
-        lines = {msgid: lines_in_file.get(msgid, line) for msgid, line in lines.items()}
+        catalog = read_po(xliff_to_po(data, where), where)
+        lines = unit_lines(data)
+        for message in catalog:
+            message.lineno = lines.get(message.id, message.lineno)
+    else:
+        catalog = read_po(data, where)
     domain = (catalog.project or where.stem).split(" ")[0]
     if domain not in project.domains:
         raise CatalogError(f"this file is for {domain!r}, which is not a leaflet of this project",
@@ -95,18 +89,18 @@ def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None) -
         raise CatalogError(f"the file's language is {code or 'missing'!r}, not a registered translation",
                            path=where, line=1, hint="check that this is the right file, and its Language header")
     if base_bytes is None:
-        handoff_id = _handoff_id(data)
+        handoff_id = catalog.header(ID_HEADER)
         base_path = base_dir(project, handoff_id) / f"{domain}.po" if handoff_id else None
         if base_path is None or not base_path.is_file():
             raise CatalogError(f"cannot find the export this file came from ({ID_HEADER}: {handoff_id})",
                                path=where, line=1,
                                hint="import the whole zip that was sent, which carries its base")
         base_bytes = base_path.read_bytes()
-    base, _ = parse_catalog(base_bytes, where.with_name(f"base-{domain}.po"))
+    base = read_po(base_bytes, where.with_name(f"base-{domain}.po"))
     if str(base.locale) != code:
         raise CatalogError(f"the file's language is {code!r} but it was exported for {base.locale}",
                            path=where, line=1, hint="send each language back in its own file")
-    return Returned(name, domain, catalog, lines, base)
+    return Returned(name, domain, catalog, base)
 
 
 def read_returned(project: Project, path: Path) -> list[Returned]:
@@ -136,7 +130,7 @@ def _validate(project: Project, returned: list[Returned]) -> list[str]:
             base = item.base.get(message.id)
             if not message.id or base is None or _state(message) == _state(base):
                 continue
-            line = item.lines.get(key_of(message.id))
+            line = message.lineno
             entry = Entry(language, item.domain, Path(item.name), line, message, checker.glossary,
                           segments.get(message.id))
             for check in checker.entry_checks:
@@ -175,7 +169,7 @@ def _merge(current: Catalog, item: Returned, result: ImportResult) -> None:
                 ours.previous_id = []
             result.updated.append((item.domain, message.id))
         else:
-            line = item.lines.get(key_of(message.id))
+            line = message.lineno
             result.conflicts.append(Conflict(item.domain, message.id, f"{item.name}:{line}",
                                              ours.string, message.string))
 
@@ -192,7 +186,7 @@ def import_file(project: Project, path: Path) -> ImportResult:
         target = catalog_file(project, item.domain).po_path(str(item.catalog.locale))
         current = read_catalog(target)
         _merge(current, item, result)
-        merged.append((target, serialise(current)))
+        merged.append((target, write_po(current)))
     for target, data in merged:     # written only once everything has been merged
         write_if_changed(target, data)
     return result
