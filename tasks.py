@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import sys
 from pathlib import Path
 
 from invoke import Exit, task
@@ -23,6 +25,27 @@ def reports_errors(function):
     return wrapper
 
 
+def writes(function):
+    """Run the task under the project lock, so two writing tasks never lose each other's work."""
+    name = function.__name__.rstrip("_").replace("_", "-")
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with pipeline.project_lock(ROOT, name, timeout=pipeline.timeout_from(os.environ),
+                                   on_wait=_say_waiting, on_takeover=_say_taken_over):
+            return function(*args, **kwargs)
+    return wrapper
+
+
+def _say_waiting(holder):
+    print(f"waiting for {holder or 'another task'} to finish…", file=sys.stderr, flush=True)
+
+
+def _say_taken_over(holder, removed):
+    print(f"note: {holder} stopped before finishing; removed {len(removed)} partial file(s) it left",
+          file=sys.stderr)
+
+
 def _text_or_json(format: str) -> None:
     if format not in ("text", "json"):
         raise Exit("error: --format must be text or json", code=2)
@@ -30,6 +53,7 @@ def _text_or_json(format: str) -> None:
 
 @task
 @reports_errors
+@writes
 def extract(c):
     """Extract the English strings into locales/<domain>.pot."""
     changed = pipeline.extract(pipeline.load_project(ROOT))
@@ -38,6 +62,7 @@ def extract(c):
 
 @task(help={"lang": "Language code to initialise, e.g. cy or zh_Hans"})
 @reports_errors
+@writes
 def init(c, lang):
     """Create the catalogues of a new language and register it as a draft."""
     print(pipeline.report.init_summary(pipeline.init_language(pipeline.load_project(ROOT), lang)))
@@ -45,6 +70,7 @@ def init(c, lang):
 
 @task(help={"lang": "Only this language (repeatable); default: every registered language"}, iterable=["lang"])
 @reports_errors
+@writes
 def update(c, lang=None):
     """Merge the .pot templates into every catalogue (fuzzy-matching changed strings)."""
     project = pipeline.load_project(ROOT)
@@ -55,6 +81,7 @@ def update(c, lang=None):
             "leaflet": "Only this leaflet (repeatable); default: all"},
       iterable=["lang", "leaflet"])
 @reports_errors
+@writes
 def build(c, lang=None, leaflet=None):
     """Build HTML and PDF for every leaflet and language, plus build/index.html."""
     result = pipeline.build(pipeline.load_project(ROOT), lang, leaflet)
@@ -81,6 +108,7 @@ def check(c, lang=None, leaflet=None, strict=False, format="text"):
 
 @task(help={"lang": "The language the reviewer approves", "by": "The reviewer's full name"})
 @reports_errors
+@writes
 def approve(c, lang, by):
     """Record a reviewer's approval of a language for the current English source."""
     approval = pipeline.approve_language(pipeline.load_project(ROOT), lang, by)
@@ -89,6 +117,7 @@ def approve(c, lang, by):
 
 @task(help={"lang": "The language to publish; it needs an approval of the current English"})
 @reports_errors
+@writes
 def publish(c, lang):
     """Switch an approved language to published."""
     pipeline.publish_language(pipeline.load_project(ROOT), lang)
@@ -99,6 +128,7 @@ def publish(c, lang):
             "leaflet": "Only this leaflet (repeatable); default: all"},
       iterable=["leaflet"])
 @reports_errors
+@writes
 def preview(c, lang, leaflet=None):
     """Write a PNG of every PDF page to build/previews/<lang>/, building first if needed."""
     for page in pipeline.preview(pipeline.load_project(ROOT), lang, leaflet):
@@ -118,6 +148,7 @@ def stats(c, lang=None, format="text"):
 
 @task(name="tm-export", help={"lang": "The language whose translation memory to export"})
 @reports_errors
+@writes
 def tm_export(c, lang):
     """Write the translation memory of a language as TMX to build/handoff/, for CAT tools."""
     print(pipeline.export_tmx(pipeline.load_project(ROOT), lang).relative_to(ROOT))
@@ -128,6 +159,7 @@ def tm_export(c, lang):
             "format": "po (default) for Poedit and gettext tools, or xliff for CAT tools"},
       iterable=["leaflet"])
 @reports_errors
+@writes
 def export(c, lang, leaflet=None, format="po"):
     """Write a hand-off zip for a translator to build/handoff/<lang>-<date>.zip."""
     print(pipeline.export(pipeline.load_project(ROOT), lang, leaflet, format).relative_to(ROOT))
@@ -135,6 +167,7 @@ def export(c, lang, leaflet=None, format="po"):
 
 @task(name="import", help={"file": "The returned zip, .po or .xlf file"})
 @reports_errors
+@writes
 def import_(c, file):
     """Check a translator's returned work, then merge it; refused whole if anything is wrong."""
     result = pipeline.import_file(pipeline.load_project(ROOT), Path(file))
@@ -147,6 +180,7 @@ def import_(c, file):
                                  "leaflet": "Only this leaflet (repeatable); default: all"},
       iterable=["leaflet"])
 @reports_errors
+@writes
 def review_sheet(c, lang, leaflet=None):
     """Write a bilingual side-by-side sheet (HTML and PDF) for clinical sign-off to build/review/."""
     for path in pipeline.review_sheet(pipeline.load_project(ROOT), lang, leaflet):

@@ -14,6 +14,7 @@ from .extract import extract
 from .handoff import export, export_tmx
 from .importing import ImportRefused, import_file
 from .languages import init_language, update
+from .lock import Holder, ProjectBusy, project_lock, timeout_from
 from .preview import preview
 from .release import approve_language, publish_language
 from .review_sheet import review_sheet
@@ -24,11 +25,14 @@ __all__ = [
     "extract", "init_language", "update", "init_catalog", "update_catalog", "read_catalog",
     "check_language", "check_project", "build", "preview", "export", "export_tmx", "import_file",
     "review_sheet", "approve_language", "publish_language",
+    # one writer at a time
+    "project_lock", "timeout_from", "Holder",
     # model and results
     "load_project", "Project", "Language", "Finding", "BuildResult",
     # errors
     "PipelineError", "ConfigError", "UnknownLanguageError", "SourceError", "CatalogError",
     "PlaceholderError", "RenderError", "MissingGlyphError", "GateError", "ImportRefused",
+    "ProjectBusy",
     # reporting
     "report", "status",
 ]

@@ -1,7 +1,11 @@
-"""Build every (leaflet × language): incremental, parallel, atomic.
+"""Build every (leaflet × language): incremental, parallel, atomic, contained.
 
 The release gate runs first: a published language with any error is withheld,
 its previous outputs are marked withdrawn in the manifest, and the build fails.
+One output that cannot be made is marked failed with its reason and keeps its
+previous files; every other output, the index (without the failed language), the
+manifest and the status report are still written. An output is reused only while its inputs are the same
+and its files are still the bytes the manifest recorded.
 """
 from __future__ import annotations
 
@@ -14,9 +18,9 @@ from pathlib import Path
 
 from babel.support import NullTranslations
 
-from . import catalogs, checks, render, status
+from . import catalogs, checks, render, status, textcompare
 from .config import UI_DOMAIN, Language, Project, load_project
-from .errors import MissingGlyphError, PipelineError
+from .errors import MissingGlyphError, PipelineError, RenderError
 from .fileio import atomic_write_bytes, atomic_write_text
 from .extract import leaflet_template, ui_template
 from .pseudo import pseudo_catalog
@@ -40,6 +44,8 @@ class Output:
     fallbacks: int = 0
     state: str = "built"     # built | unchanged | withdrawn | failed
     reasons: list[str] = field(default_factory=list)
+    html_sha256: str = ""
+    pdf_sha256: str = ""
 
 
 @dataclass
@@ -100,14 +106,35 @@ def _catalog(project: Project, language: Language, domain: str):
     return catalogs.read_catalog(catalogs.catalog_file(project, domain).po_path(language.code))
 
 
-def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> tuple[int, str]:
+def _file_sha256(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def _interface(catalog, path: Path):
+    """The interface translations, refusing one that would break the page when Jinja formats it."""
+    if catalog is None:
+        return NullTranslations()
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        sources = catalogs.ids_of(message)
+        for index, translation in enumerate(catalogs.strings_of(message)):
+            source = sources[min(index, len(sources) - 1)]     # plural forms after the first: msgid_plural
+            problem = translation and textcompare.format_error(source, translation, percent=True)
+            if problem:
+                raise RenderError(f"the translation of {catalogs.key_of(message.id)!r} breaks the page: {problem}",
+                                  path=path, line=message.lineno, hint="fix it; `invoke check` lists such errors")
+    return catalogs.translations(catalog)
+
+
+def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> tuple[int, str, str]:
     """Render one leaflet in one language to HTML and PDF. Runs in a worker process."""
     project = load_project(root)
     language = project.language(code)
     source = read_leaflet(project.leaflet_path(leaflet))
     catalog = _catalog(project, language, leaflet)
     ui_catalog = _catalog(project, language, UI_DOMAIN)
-    ui = catalogs.translations(ui_catalog) if ui_catalog else NullTranslations()
+    ui = _interface(ui_catalog, catalogs.catalog_file(project, UI_DOMAIN).po_path(code))
     localised = localise(source, catalog)
     html_path, pdf_path = output_paths(project, language, leaflet)
     html = render.render_leaflet(render.environment(project), project, localised, language, ui,
@@ -118,9 +145,10 @@ def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> tuple
         pdf = render.pdf_bytes(html, html_path.parent, where=str(po_path if catalog else source.path))
     except MissingGlyphError as error:
         raise _located(error, source, localised, catalog, po_path) from None
-    atomic_write_text(html_path, html)
+    html_bytes = html.encode("utf-8")
+    atomic_write_bytes(html_path, html_bytes)
     atomic_write_bytes(pdf_path, pdf)
-    return localised.fallbacks, html_path.name
+    return localised.fallbacks, hashlib.sha256(html_bytes).hexdigest(), hashlib.sha256(pdf).hexdigest()
 
 
 def _located(error: MissingGlyphError, source, localised, catalog, po_path: Path) -> MissingGlyphError:
@@ -135,15 +163,16 @@ def _located(error: MissingGlyphError, source, localised, catalog, po_path: Path
                              path=error.path, hint=error.hint)
 
 
-def read_manifest(project: Project) -> dict[tuple[str, str], dict]:
+def read_manifest(project: Project) -> dict[tuple[str, str], Output]:
+    """The outputs the last build recorded; an unreadable manifest means nothing can be reused."""
     path = project.build_dir / MANIFEST
-    if not path.is_file():
-        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
+        entries = json.loads(path.read_text(encoding="utf-8"))["outputs"]
+        outputs = [Output(**{k: v for k, v in entry.items() if k in Output.__dataclass_fields__})
+                   for entry in entries]
+    except (OSError, ValueError, KeyError, TypeError):
         return {}
-    return {(o["leaflet"], o["language"]): o for o in data.get("outputs", [])}
+    return {(output.leaflet, output.language): output for output in outputs}
 
 
 def build(project: Project, codes: list[str] | None = None, leaflets: list[str] | None = None,
@@ -154,54 +183,64 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
     reports = [checker.check(language) for language in project.languages]
     withheld = {r.language.code: r.errors for r in reports if r.language.status == "published" and r.errors}
     available = [lang for lang in project.all_languages if lang.code not in withheld]
-    previous = read_manifest(project)
-    code_bytes = _tree_bytes(_PACKAGE_DIR, project.templates_dir, project.styles_dir)
+    outputs = read_manifest(project)
+    jobs = _plan(project, outputs, selected, names, withheld, available)
+    failures = _run_jobs(project, jobs, workers)
 
-    outputs: dict[tuple[str, str], Output] = {
-        key: Output(**{k: v for k, v in entry.items() if k in Output.__dataclass_fields__})
-        for key, entry in previous.items()}
+    failed = {output.language for output in outputs.values() if output.state == "failed"}
+    write_index(project, [lang for lang in available if lang.tag not in failed
+                          and all(output_paths(project, lang, n)[0].is_file() for n in project.leaflets)])
+    ordered = sorted(outputs.values(), key=lambda o: (o.leaflet, o.language))
+    manifest = {"source_fingerprint": checker.fingerprint, "outputs": [asdict(o) for o in ordered]}
+    atomic_write_text(project.build_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    status.write_status(project.build_dir, status.status(project.root, reports, checker.fingerprint,
+                                                         frozenset(withheld)))
+    wanted = {(leaflet, language.tag) for language in selected for leaflet in names}
+    this_run = [o for o in ordered if (o.leaflet, o.language) in wanted]
+    return BuildResult(this_run, withheld, failures, reports, checker.fingerprint, project.root)
+
+
+def _plan(project: Project, outputs: dict[tuple[str, str], Output], selected, names, withheld,
+          available: list[Language]) -> list[tuple[Output, list[dict]]]:
+    """Decide each selected output: withdrawn, unchanged, or a job. Updates `outputs` in place."""
+    code_bytes = _tree_bytes(_PACKAGE_DIR, project.templates_dir, project.styles_dir)
     jobs = []
     for language in selected:
         for leaflet in names:
-            html_path, pdf_path = output_paths(project, language, leaflet)
             key = (leaflet, language.tag)
             if language.code in withheld:
                 if key in outputs:
                     _withdraw(project, outputs[key], withheld[language.code])
                 continue
+            html_path, pdf_path = output_paths(project, language, leaflet)
             switcher = _switcher(available, leaflet, language)
             fingerprint = _fingerprint(project, language, leaflet,
                                        {"switcher": switcher, "status": language.status}, code_bytes)
             output = Output(leaflet, language.tag, language.status,
                             html_path.relative_to(project.build_dir).as_posix(),
                             pdf_path.relative_to(project.build_dir).as_posix(), fingerprint)
-            old = previous.get(key)
-            if old and old.get("fingerprint") == fingerprint and old.get("state") != "failed" \
-                    and html_path.is_file() and pdf_path.is_file():
-                output.state, output.fallbacks = "unchanged", old.get("fallbacks", 0)
+            old = outputs.get(key)
+            if old is not None and _still_current(old, output, html_path, pdf_path):
+                output.state, output.fallbacks = "unchanged", old.fallbacks
+                output.html_sha256, output.pdf_sha256 = old.html_sha256, old.pdf_sha256
             else:
                 jobs.append((output, switcher))
             outputs[key] = output
+    return jobs
 
-    failures = _run_jobs(project, jobs, workers)
-    failed = {output.language for output in outputs.values() if output.state == "failed"}
-    write_index(project, [lang for lang in available if lang.tag not in failed
-                          and all(output_paths(project, lang, n)[0].is_file() for n in project.leaflets)])
-    ordered = sorted(outputs.values(), key=lambda o: (o.leaflet, o.language))
-    manifest = {"source_fingerprint": checker.fingerprint, "outputs": [asdict(o) for o in ordered]}
-    wanted = {(leaflet, language.tag) for language in selected for leaflet in names}
-    ordered = [o for o in ordered if (o.leaflet, o.language) in wanted]  # this run's, for the summary
-    atomic_write_text(project.build_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    status.write_status(project.build_dir, status.status(project.root, reports, checker.fingerprint,
-                                                         frozenset(withheld)))
-    return BuildResult(ordered, withheld, failures, reports, checker.fingerprint, project.root)
+
+def _still_current(old: Output, output: Output, html_path: Path, pdf_path: Path) -> bool:
+    """The previous output came from the same inputs, and its files are still the bytes it wrote
+    (a run killed between writing the HTML and the PDF leaves one of them newer)."""
+    return old.state in ("built", "unchanged") and old.fingerprint == output.fingerprint \
+        and _file_sha256(html_path) == old.html_sha256 and _file_sha256(pdf_path) == old.pdf_sha256
 
 
 def _withdraw(project: Project, output: Output, findings: list[checks.Finding]) -> None:
     """Move a withheld language's earlier outputs out of the publishable tree, and say why."""
     for name in ("html", "pdf"):
         current = project.build_dir / getattr(output, name)
-        if output.state != "withdrawn" and current.is_file():
+        if current.is_file() and WITHDRAWN not in current.relative_to(project.build_dir).parts:
             target = project.build_dir / WITHDRAWN / getattr(output, name)
             target.parent.mkdir(parents=True, exist_ok=True)
             current.replace(target)
@@ -221,10 +260,18 @@ def _run_jobs(project: Project, jobs: list[tuple[Output, list[dict]]], workers: 
                    for output, switcher in jobs]
         for output, future in futures:
             try:
-                output.fallbacks, _ = future.result()
+                output.fallbacks, output.html_sha256, output.pdf_sha256 = future.result()
+                continue
             except PipelineError as exc:
-                output.state, output.reasons = "failed", [str(exc)]
-                failures.append(exc)
+                error = exc
+            except Exception as exc:       # a bug or a dead worker must not stop the other outputs
+                language = project.language(output.language)
+                error = RenderError(f"{output.leaflet} in {output.language} failed: {type(exc).__name__}: {exc}",
+                                    path=project.leaflet_path(output.leaflet) if language.is_source else
+                                    catalogs.catalog_file(project, output.leaflet).po_path(language.code),
+                                    hint="build it again; if it fails again, report it with this message")
+            output.state, output.reasons = "failed", [str(error)]
+            failures.append(error)
     return failures
 
 

@@ -83,6 +83,11 @@ class Entry:
                        msgid_start(self.message.id), message, detail, risk)
 
     @property
+    def formatted(self) -> bool:
+        """Interface strings are %-formatted when a page is made; leaflet text never is."""
+        return self.segment is None
+
+    @property
     def sources(self) -> tuple[str, ...]:
         return ids_of(self.message)
 
@@ -200,6 +205,8 @@ def check_format(entry: Entry) -> Iterator[Finding]:
         if wanted != found:
             yield entry.finding(ERROR, "format", "placeholders differ: keep "
                                 f"{', '.join(sorted(wanted)) or 'none'}, found {', '.join(sorted(found)) or 'none'}")
+        elif problem := textcompare.format_error(source, translation, percent=entry.formatted):
+            yield entry.finding(ERROR, "format", f"the page cannot be made with this translation: {problem}")
 
 
 def check_hidden_characters(entry: Entry) -> Iterator[Finding]:

@@ -13,6 +13,9 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import ConfigError, UnknownLanguageError
 
+# The folders the pipeline writes to, under the project root.
+LOCALES_DIR = "locales"
+BUILD_DIR = "build"
 LANGUAGES_FILE = "languages.toml"
 STATUSES = ("draft", "published")
 # Pseudo-locales for testing layout: generated from the templates, never committed,
@@ -111,7 +114,7 @@ class Project:
 
     @property
     def locales_dir(self) -> Path:
-        return self.root / "locales"
+        return self.root / LOCALES_DIR
 
     @property
     def languages_file(self) -> Path:
@@ -119,7 +122,7 @@ class Project:
 
     @property
     def build_dir(self) -> Path:
-        return self.root / "build"
+        return self.root / BUILD_DIR
 
     @property
     def domains(self) -> tuple[str, ...]:
@@ -198,7 +201,7 @@ def _read_language(code: str, entry: dict, path: Path, text: str) -> Language:
 
 def load_project(root: Path | str) -> Project:
     root = Path(root).resolve()
-    path = root / "locales" / LANGUAGES_FILE
+    path = root / LOCALES_DIR / LANGUAGES_FILE
     if not path.is_file():
         raise ConfigError("no language registry", path=path,
                           hint="create it with a line `source = \"en\"`, or run tasks from the project root")

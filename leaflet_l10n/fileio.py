@@ -1,18 +1,24 @@
 """Atomic file writes: a reader never sees half a file, and a crash never
-destroys the previous version."""
+destroys the previous version.
+
+Data is written to a hidden `.<name>.<random>.partial` file beside its target,
+then renamed over it. A run killed in between leaves only such a file, which no
+stage reads as input and which the next writing task removes.
+"""
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
 
+PARTIAL_SUFFIX = ".partial"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -35,3 +41,17 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         return False
     atomic_write_bytes(path, data)
     return True
+
+
+def partial_files(*directories: Path) -> list[Path]:
+    """Partial files under `directories`: each is a write that a killed run left unfinished."""
+    return sorted(path for directory in directories if directory.is_dir()
+                  for path in directory.rglob(f".*{PARTIAL_SUFFIX}") if path.is_file())
+
+
+def remove_partial_files(*directories: Path) -> list[Path]:
+    """Remove what killed runs left; call it only while holding the project lock."""
+    found = partial_files(*directories)
+    for path in found:
+        path.unlink(missing_ok=True)
+    return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import string
 import unicodedata
 from collections import Counter
 
@@ -44,6 +45,41 @@ def urls(text: str) -> Counter[str]:
 
 def format_placeholders(text: str) -> Counter[str]:
     return Counter(match for match in FORMAT_PLACEHOLDER.findall(text) if match != "%%")
+
+
+_PERCENT_NAME = re.compile(r"%\(([^)]*)\)")
+
+
+def format_error(source: str, translation: str, percent: bool) -> str | None:
+    """Why Python would refuse to format the translation with the English's values, if it would.
+
+    `percent`: the text is always %-formatted (Jinja's gettext formats every interface
+    string, placeholders or not). Brace fields are checked where the English has them.
+    Python itself is asked, with a value for each of the English's names."""
+    if percent:
+        values = {name: 1 for name in _PERCENT_NAME.findall(source)}
+        try:
+            translation % values
+        except KeyError as exc:
+            return f"%({exc.args[0]})… is not a placeholder of the English"
+        except (ValueError, TypeError) as exc:
+            return f"{exc}; write a literal per cent sign as %%"
+    fields = _brace_fields(source)
+    if fields:
+        try:
+            translation.format_map({name: 1 for name in fields})
+        except KeyError as exc:
+            return f"{{{exc.args[0]}}} is not a placeholder of the English"
+        except (ValueError, IndexError, AttributeError) as exc:
+            return f"{exc}; write a literal brace as {{{{ or }}}}"
+    return None
+
+
+def _brace_fields(text: str) -> set[str]:
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+    except ValueError:           # the English is not a format string: its braces are text
+        return set()
 
 
 # Characters that hide or reorder text: controls, bidi overrides and isolates, byte-order marks.
