@@ -10,6 +10,7 @@ Round trip: for any file this module wrote, `write_po(read_po(data)) == data`.
 """
 from __future__ import annotations
 
+import gettext
 import re
 from pathlib import Path
 
@@ -22,13 +23,29 @@ from .errors import CatalogError
 LINE_WIDTH = 76
 # Both Babel and polib quietly repair a broken line by dropping characters, which in
 # medical text can change a meaning; so every line must be one of these, or be refused.
-_STRING = r'"(?:[^"\\]|\\.)*"'
+# A string's escapes are those polib decodes: any other (\e, \101, \x41) would be read as text.
+_STRING = r'"(?:[^"\\]|\\[\\"ntrvbf])*"'
 _PO_LINE = re.compile(
-    rf'^(?:#~\|?\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$'
-    r'|^#.*$|^\s*$')
-# polib skips the previous msgid of an obsolete entry (`#~|`), but reads it as `#|`.
+    rf'^(?P<prefix>#~\|?\s*|#\|\s*)?(?:(?P<keyword>msgctxt|msgid|msgid_plural|msgstr(?:\[(?P<index>\d+)\])?)\s+)?'
+    rf'{_STRING}\s*$|^(?P<comment>#(?![|~]).*)$|^\s*$')
+# The order of keywords, as msgfmt requires: state → keyword → next state, from "" (no
+# entry yet), for an entry and for the previous msgid (#|) in its comments.
+_ENTRY_ORDER = {"": {"msgctxt": "msgctxt", "msgid": "msgid"},
+                "msgctxt": {"msgid": "msgid"},
+                "msgid": {"msgid_plural": "msgid_plural", "msgstr": "msgstr"},
+                "msgid_plural": {"msgstr[]": "msgstr[]"},
+                "msgstr": {"msgctxt": "msgctxt", "msgid": "msgid"},
+                "msgstr[]": {"msgctxt": "msgctxt", "msgid": "msgid", "msgstr[]": "msgstr[]"}}
+_PREVIOUS_ORDER = {"": {"msgctxt": "msgctxt", "msgid": "msgid"},
+                   "msgctxt": {"msgid": "msgid"},
+                   "msgid": {"msgid_plural": "msgid_plural"},
+                   "msgid_plural": {}}
+_WANTED_NEXT = {"msgctxt": "msgid", "msgid": "msgstr", "msgid_plural": "msgstr[0]"}
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(?P<count>\d+)\s*;\s*plural\s*=\s*(?P<expression>[^;]+);?\s*")
 _OBSOLETE_PREVIOUS = re.compile(r"^#~\|", re.MULTILINE)
 _POLIB_LINE = re.compile(r"\(line (\d+)\)")
+_RESERVED = re.compile("[\x00\x04]")     # end of string and context separator in compiled catalogues
+_EMPTY_COMMENT = re.compile(r"^# $", re.MULTILINE)    # polib writes "# "; gettext tools write "#"
 # Headers Babel rebuilds itself; any other header (X-Generator, X-Handoff-Id) is kept as read.
 _BABEL_HEADERS = {"project-id-version", "report-msgid-bugs-to", "pot-creation-date", "po-revision-date",
                   "last-translator", "language", "language-team", "plural-forms", "mime-version",
@@ -75,10 +92,11 @@ def read_po(data: bytes, path: Path) -> Catalog:
     _check_lines(text, path)
     entries = _parse(text, path)
     _check_charset(entries, path)
+    _check_plural_forms(entries, text, path)
     _check_duplicates(entries, path)
     try:
         return _to_catalog(entries)
-    except (ValueError, TypeError) as exc:     # e.g. a header value Babel cannot parse
+    except (ValueError, TypeError) as exc:     # e.g. a date header Babel cannot parse
         raise CatalogError(f"cannot read the header: {exc}", path=path, line=1, hint=SYNTAX_HINT) from None
 
 
@@ -92,21 +110,101 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 def _check_lines(text: str, path: Path) -> None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not _PO_LINE.match(line):
+    """Every line well-formed, and each entry's keywords in gettext's order."""
+    entry = _KeywordOrder(_ENTRY_ORDER, ("", "msgstr", "msgstr[]"), path, "")
+    previous = _KeywordOrder(_PREVIOUS_ORDER, ("", "msgid", "msgid_plural"), path, "#| ")
+    unattached = None              # the line of a previous msgid no entry has followed yet
+    for number, line in enumerate(text.split("\n"), start=1):
+        reserved = _RESERVED.search(line)
+        if reserved:
+            raise CatalogError(f"syntax error: the control character U+{ord(reserved[0]):04X} cannot be in a "
+                               "catalogue (gettext reserves it)", path=path, line=number,
+                               hint="delete it; it is invisible in most editors")
+        match = _PO_LINE.match(line)
+        if not match:
             raise CatalogError(f"syntax error: {line.strip()[:60]!r} is not a keyword with a quoted string",
                                path=path, line=number,
                                hint='each line is like msgstr "text", with inner quotes written \\"')
+        prefix = match["prefix"] or ""
+        current, other = (previous, entry) if "|" in prefix else (entry, previous)
+        other.end()
+        if match["keyword"]:
+            obsolete = prefix.startswith("#~")
+            if unattached and current is entry and obsolete != previous.obsolete:
+                raise CatalogError("syntax error: a previous msgid (#| or #~|) on an entry of the other kind",
+                                   path=path, line=unattached, hint="use #~| before an obsolete entry, #| before "
+                                   "an active one")
+            current.keyword(match["keyword"], match["index"], number, obsolete)
+            unattached = number if current is previous else None
+        elif match["comment"] is not None and unattached:
+            raise CatalogError("syntax error: a comment between a previous msgid (#|) and its entry",
+                               path=path, line=number, hint="move the comment above the #| lines")
+        elif match["comment"] is not None or not line.strip():
+            current.end()
+        else:
+            current.continuation(number, prefix.startswith("#~"))
+    entry.end()
+    previous.end()
+    if unattached:
+        raise CatalogError("syntax error: a previous msgid (#|) with no entry after it", path=path, line=unattached,
+                           hint="delete it, or move it above the entry it belongs to")
+
+
+class _KeywordOrder:
+    """Follows one order table line by line; refuses a keyword out of order, with its line."""
+
+    def __init__(self, order: dict, finished: tuple[str, ...], path: Path, prefix: str) -> None:
+        self.order, self.finished, self.path, self.prefix = order, finished, path, prefix
+        self.state, self.line, self.plural_index, self.obsolete = "", 0, -1, False
+
+    def keyword(self, keyword: str, index: str | None, number: int, obsolete: bool) -> None:
+        if self.state not in self.finished:             # within an entry
+            self._same_entry_kind(number, obsolete)
+        kind = "msgstr[]" if index is not None else keyword
+        position = int(index) if index is not None else -1
+        if kind not in self.order[self.state] or (kind == "msgstr[]" and position != self.plural_index + 1):
+            self.end()
+            raise CatalogError(f"syntax error: {self.prefix}{keyword} cannot come here", path=self.path,
+                               line=number, hint="each entry is msgid, then msgstr (or msgid_plural, then "
+                               "msgstr[0], msgstr[1]…); compare it with the entries around it")
+        self.state, self.line, self.plural_index = self.order[self.state][kind], number, position
+        self.obsolete = obsolete
+
+    def continuation(self, number: int, obsolete: bool) -> None:
+        if not self.state:
+            raise CatalogError("syntax error: a quoted string outside any entry", path=self.path, line=number,
+                               hint="join it to the msgid or msgstr it belongs to")
+        self._same_entry_kind(number, obsolete)       # continues the string before it
+
+    def _same_entry_kind(self, number: int, obsolete: bool) -> None:
+        if obsolete != self.obsolete:
+            raise CatalogError("syntax error: an entry mixes obsolete (#~) lines and active lines", path=self.path,
+                               line=number, hint="start every line of an obsolete entry with #~, or none")
+
+    def end(self) -> None:
+        if self.state not in self.finished:
+            wanted = _WANTED_NEXT[self.state]
+            raise CatalogError(f"syntax error: the entry has {self.prefix}{self.state} but no {self.prefix}{wanted}",
+                               path=self.path, line=self.line,
+                               hint=f"add the {wanted} line; compare it with the entries around it")
+        self.state = ""
 
 
 def _parse(text: str, path: Path) -> polib.POFile:
+    """polib's parser, fed lines split at "\n" only: `polib.pofile` splits at every Unicode
+    line break (U+2028, U+0085…), cutting a string that holds one; and given text that
+    names an existing file, it would read that file instead."""
+    parser = polib._POFileParser("", encoding="utf-8")
+    parser.fhandle = _OBSOLETE_PREVIOUS.sub("#|", text).split("\n")
     try:
-        return polib.pofile(_OBSOLETE_PREVIOUS.sub("#|", text), wrapwidth=LINE_WIDTH)
+        entries = parser.parse()
     except (OSError, ValueError) as exc:
         found = _POLIB_LINE.search(str(exc))
-        reason = str(exc).split("): ", 1)[-1]
-        raise CatalogError(f"syntax error: {reason}", path=path, line=int(found.group(1)) if found else None,
-                           hint=SYNTAX_HINT) from None
+        _, _, reason = str(exc).partition("): ")
+        raise CatalogError(f"syntax error: {reason or 'this line cannot follow the one before it'}",
+                           path=path, line=int(found.group(1)) if found else None, hint=SYNTAX_HINT) from None
+    entries.wrapwidth = LINE_WIDTH
+    return entries
 
 
 def _check_charset(entries: polib.POFile, path: Path) -> None:
@@ -114,6 +212,25 @@ def _check_charset(entries: polib.POFile, path: Path) -> None:
     if charset.lower() not in ("utf-8", "utf8"):
         raise CatalogError(f"the header declares charset {charset}, the file must be UTF-8", path=path, line=1,
                            hint="set Content-Type: text/plain; charset=UTF-8 and save as UTF-8")
+
+
+def _check_plural_forms(entries: polib.POFile, text: str, path: Path) -> None:
+    """A Plural-Forms header gettext can use; the expression is parsed, never evaluated by us."""
+    value = entries.metadata.get("Plural-Forms")
+    if value is None:
+        return
+    line = next((number for number, line in enumerate(text.split("\n"), start=1)
+                 if line.lstrip('"').startswith("Plural-Forms:")), 1)
+    hint = "run `invoke update`, which writes the header from CLDR, or copy it from another catalogue"
+    match = _PLURAL_FORMS.fullmatch(value)
+    if not match or not 1 <= int(match["count"]) <= 6:
+        raise CatalogError(f"the Plural-Forms header {value[:60]!r} is not 'nplurals=N; plural=EXPRESSION;' "
+                           "with N from 1 to 6", path=path, line=line, hint=hint)
+    try:
+        gettext.c2py(match["expression"])
+    except (ValueError, RecursionError):
+        raise CatalogError(f"the plural expression {match['expression'][:60]!r} is not a C expression "
+                           "of n that gettext can evaluate", path=path, line=line, hint=hint) from None
 
 
 def _check_duplicates(entries: polib.POFile, path: Path) -> None:
@@ -174,16 +291,17 @@ def write_po(catalog: babel_catalog.Catalog) -> bytes:
     po.metadata_is_fuzzy = catalog.fuzzy
     po.extend(_to_entry(message) for message in catalog if message.id)
     po.extend(_to_entry(message, obsolete=True) for message in catalog.obsolete.values())
-    return (str(po) + "\n").encode("utf-8")
+    return _EMPTY_COMMENT.sub("#", str(po) + "\n").encode("utf-8")
 
 
 def _to_entry(message: Message, obsolete: bool = False) -> polib.POEntry:
+    """One entry; an obsolete one keeps no locations or extracted comments, as in msgmerge."""
     ids = message.id if isinstance(message.id, tuple) else (message.id,)
     previous = message.previous_id or ()
     entry = polib.POEntry(
         msgid=ids[0], msgctxt=message.context, obsolete=obsolete,
-        occurrences=[(path, str(line) if line else "") for path, line in message.locations],
-        comment="\n".join(message.auto_comments), tcomment="\n".join(message.user_comments),
+        occurrences=[] if obsolete else [(path, str(line) if line else "") for path, line in message.locations],
+        comment="" if obsolete else "\n".join(message.auto_comments), tcomment="\n".join(message.user_comments),
         flags=sorted(message.flags), previous_msgctxt=previous_context(message),
         previous_msgid=previous[0] if previous else None,
         previous_msgid_plural=previous[1] if len(previous) > 1 else None)

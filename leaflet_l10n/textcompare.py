@@ -48,6 +48,7 @@ def format_placeholders(text: str) -> Counter[str]:
 
 
 _PERCENT_NAME = re.compile(r"%\(([^)]*)\)")
+_PERCENT_SEQUENCE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?.?", re.DOTALL)
 
 
 def format_error(source: str, translation: str, percent: bool) -> str | None:
@@ -63,7 +64,10 @@ def format_error(source: str, translation: str, percent: bool) -> str | None:
         except KeyError as exc:
             return f"%({exc.args[0]})… is not a placeholder of the English"
         except (ValueError, TypeError) as exc:
-            return f"{exc}; write a literal per cent sign as %%"
+            known = {"%%", *_PERCENT_SEQUENCE.findall(source)}
+            stray = [repr(p) for p in _PERCENT_SEQUENCE.findall(translation) if p not in known]
+            what = f"{', '.join(stray)} is not a placeholder of the English" if stray else str(exc)
+            return f"{what}; write a literal per cent sign as %%"
     fields = _brace_fields(source)
     if fields:
         try:
