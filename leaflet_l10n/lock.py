@@ -43,7 +43,7 @@ class ProjectBusy(PipelineError):
 
 
 @contextmanager
-def project_lock(root: Path, task: str, *, timeout: float = DEFAULT_TIMEOUT,
+def project_lock(root: Path | str, task: str, *, timeout: float = DEFAULT_TIMEOUT,
                  on_wait: Callable[[Holder | None], None] = lambda holder: None,
                  on_takeover: Callable[[Holder, list[Path]], None] = lambda holder, removed: None,
                  ) -> Iterator[Holder]:
@@ -51,6 +51,7 @@ def project_lock(root: Path, task: str, *, timeout: float = DEFAULT_TIMEOUT,
 
     Once the lock is taken no other writer can be running, so the partial files that
     killed runs left are removed; `on_takeover` hears of a holder that died."""
+    root = Path(root)
     path = root / LOCK_FILE
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:

@@ -46,6 +46,8 @@ _OBSOLETE_PREVIOUS = re.compile(r"^#~\|", re.MULTILINE)
 _POLIB_LINE = re.compile(r"\(line (\d+)\)")
 _RESERVED = re.compile("[\x00\x04]")     # end of string and context separator in compiled catalogues
 _EMPTY_COMMENT = re.compile(r"^# $", re.MULTILINE)    # polib writes "# "; gettext tools write "#"
+# gettext joins a line ending in a backslash to the next; after a comment, a space prevents it.
+_SPLICING_COMMENT = re.compile(r"^(#(?![~|]).*\\)$", re.MULTILINE)
 # Headers Babel rebuilds itself; any other header (X-Generator, X-Handoff-Id) is kept as read.
 _BABEL_HEADERS = {"project-id-version", "report-msgid-bugs-to", "pot-creation-date", "po-revision-date",
                   "last-translator", "language", "language-team", "plural-forms", "mime-version",
@@ -136,6 +138,9 @@ def _check_lines(text: str, path: Path) -> None:
                                    "an active one")
             current.keyword(match["keyword"], match["index"], number, obsolete)
             unattached = number if current is previous else None
+        elif match["comment"] is not None and line.endswith("\\"):
+            raise CatalogError("syntax error: gettext joins a comment ending in a backslash to the next line",
+                               path=path, line=number, hint="add a space after the backslash")
         elif match["comment"] is not None and unattached:
             raise CatalogError("syntax error: a comment between a previous msgid (#|) and its entry",
                                path=path, line=number, hint="move the comment above the #| lines")
@@ -291,7 +296,8 @@ def write_po(catalog: babel_catalog.Catalog) -> bytes:
     po.metadata_is_fuzzy = catalog.fuzzy
     po.extend(_to_entry(message) for message in catalog if message.id)
     po.extend(_to_entry(message, obsolete=True) for message in catalog.obsolete.values())
-    return _EMPTY_COMMENT.sub("#", str(po) + "\n").encode("utf-8")
+    text = _EMPTY_COMMENT.sub("#", str(po) + "\n")
+    return _SPLICING_COMMENT.sub(r"\1 ", text).encode("utf-8")
 
 
 def _to_entry(message: Message, obsolete: bool = False) -> polib.POEntry:

@@ -1,6 +1,8 @@
 """End to end: the real tasks on a copy of the miniature project."""
 import json
 
+import polib
+
 from conftest import run_task
 from helpers import pdf_info, pdf_text
 
@@ -71,3 +73,56 @@ def test_a_published_language_with_a_stale_entry_is_withheld(mini):
     assert "WITHHELD cy" in result.stdout
     assert not (mini / "build/cy").exists()
     assert (mini / "build/en/sample.pdf").is_file()
+
+
+def _set_welsh_ui(root, english, welsh):
+    po = root / "locales/cy/LC_MESSAGES/ui.po"
+    entries = polib.pofile(str(po))
+    entry = next(e for e in entries if e.msgid == english)
+    entry.msgstr = welsh
+    entries.save()
+    return po, entry.linenum
+
+
+def test_one_draft_s_broken_placeholder_fails_only_its_own_output(mini):
+    run_task(mini, "build")
+    index_before = (mini / "build/index.html").read_text()
+    po, line = _set_welsh_ui(mini, "Published: %(date)s", "Cyhoeddwyd: %(date)s %y")
+    checked = run_task(mini, "check", "--lang", "cy", check=False)
+    assert f"locales/cy/LC_MESSAGES/ui.po:{line}: format" in checked.stdout
+    result = run_task(mini, "build", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert f"FAILED {po}:{line}: the translation of 'Published: %(date)s' breaks the page" in result.stdout
+    manifest = {o["language"]: o for o in json.loads((mini / "build/manifest.json").read_text())["outputs"]}
+    assert manifest["cy"]["state"] == "failed" and f"ui.po:{line}" in manifest["cy"]["reasons"][0]
+    assert manifest["en"]["state"] == "unchanged"
+    index = (mini / "build/index.html").read_text()
+    assert index != index_before and 'id="cy"' not in index       # rewritten, without the failed language
+    status = json.loads((mini / "build/reports/status.json").read_text())
+    assert any(f["code"] == "format" for lang in status["languages"] for f in lang["findings"])
+
+
+def test_an_unexpected_error_in_one_job_leaves_every_other_output_built(mini, monkeypatch):
+    from leaflet_l10n import build, load_project, render
+    real = render.pdf_bytes
+    monkeypatch.setattr(render, "pdf_bytes", lambda html, base, where: (
+        _raise(MemoryError("out of memory")) if "/cy/" in where else real(html, base, where=where)))
+    result = build(load_project(mini))               # workers fork, so they see the patch
+    states = {o.language: o.state for o in result.outputs}
+    assert states == {"en": "built", "cy": "failed"}
+    assert "MemoryError: out of memory" in str(result.failures[0])
+    assert result.failures[0].path == mini / "locales/cy/LC_MESSAGES/sample.po"
+    assert json.loads((mini / "build/manifest.json").read_text())["outputs"]
+
+
+def _raise(error):
+    raise error
+
+
+def test_an_output_changed_since_the_manifest_was_written_is_made_again(mini):
+    run_task(mini, "build")
+    page = mini / "build/cy/sample.html"
+    made = page.read_bytes()
+    page.write_bytes(made.replace(b"Cael triniaeth", b"Cael hen driniaeth"))   # e.g. a run killed mid-way
+    result = run_task(mini, "build")
+    assert "built     cy" in result.stdout and page.read_bytes() == made

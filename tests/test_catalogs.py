@@ -1,3 +1,5 @@
+import subprocess
+
 import polib
 import pytest
 from babel import Locale
@@ -91,3 +93,47 @@ def test_a_catalogue_declaring_another_charset_is_refused(mini):
     path.write_text(path.read_text().replace("charset=utf-8", "charset=ISO-8859-1"))
     with pytest.raises(CatalogError, match="charset ISO-8859-1"):
         read_catalog(path)
+
+
+def _msgfmt_check(path):
+    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_updates_after_an_edit_change_no_byte_and_add_no_comments(mini):
+    _edit_source(mini, "Will I need to stay in hospital?", "Will I need to stay in hospital for a night?")
+    project = load_project(mini)
+    extract(project)
+    update(project)
+    po = mini / "locales/cy/LC_MESSAGES/sample.po"
+    after_first = po.read_bytes()
+    update(project)
+    update(project)
+    assert po.read_bytes() == after_first
+    assert b"# |" not in after_first and b"#| msgid \"Will I need to stay in hospital?\"" in after_first
+    _msgfmt_check(po)
+
+
+def test_english_removed_then_restored_takes_back_its_translation_for_review(mini):
+    project = load_project(mini)
+    _edit_source(mini, "- Will I need to stay in hospital?\n", "")
+    extract(project)
+    update(project)
+    _edit_source(mini, "- Ask about", "- Will I need to stay in hospital?\n- Ask about")
+    extract(project)
+    update(project)
+    po = mini / "locales/cy/LC_MESSAGES/sample.po"
+    entries = [e for e in polib.pofile(str(po)) if e.msgid == "Will I need to stay in hospital?"]
+    assert [(e.msgstr, e.fuzzy, e.obsolete) for e in entries] == [("Fydd angen i mi aros yn yr ysbyty?", True, 0)]
+    _msgfmt_check(po)
+    before = po.read_bytes()
+    update(project)
+    assert po.read_bytes() == before
+
+
+def test_headers_a_translator_s_tool_added_survive_an_update(mini):
+    po = mini / "locales/cy/LC_MESSAGES/sample.po"
+    text = po.read_text().replace('"Generated-By: leaflet-l10n\\n"', '"Generated-By: leaflet-l10n\\n"\n"X-Generator: Poedit 3.4\\n"')
+    po.write_text(text)
+    update(load_project(mini))
+    assert read_catalog(po).header("X-Generator") == "Poedit 3.4"

@@ -1,4 +1,5 @@
 """Every check in both directions: a case it must flag, and a close one it must not."""
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,22 @@ def test_a_flag_waives_one_check_for_one_entry(mini):
     po.write_text(po.read_text().replace('msgid "What happens next"', '#, allow-identical\nmsgid "What happens next"'))
     codes = [f.code for f in checks.check_language(project, project.language("cy")).all_findings]
     assert "identical" not in codes
+
+
+FORMAT_CASES = tomllib.loads((Path(__file__).parent / "fixtures/format-cases.toml").read_text(encoding="utf-8"))
+
+
+def _format_findings(english: str, welsh: str) -> list[checks.Finding]:
+    entry = checks.Entry(WELSH, "ui", Path("ui.po"), 7, Message(english, welsh), GLOSSARY, None)
+    return list(checks.check_format(entry))
+
+
+@pytest.mark.parametrize("case", FORMAT_CASES["refused"], ids=lambda case: case["welsh"])
+def test_an_interface_string_python_would_refuse_to_format_is_an_error(case):
+    findings = _format_findings(case["english"], case["welsh"])
+    assert [f.code for f in findings] == ["format"] and case["says"] in findings[0].message
+
+
+@pytest.mark.parametrize("case", FORMAT_CASES["accepted"], ids=lambda case: case["welsh"])
+def test_an_interface_string_python_formats_passes(case):
+    assert _format_findings(case["english"], case["welsh"]) == []

@@ -137,3 +137,11 @@ def test_a_broken_xliff_is_refused_at_its_line(mini, tmp_path):
     xlf.write_text("\n".join(lines))
     result = run_task(mini, "import", str(xlf), check=False)
     assert result.returncode != 0 and "not well-formed XLIFF" in result.stderr and "sample.xlf:" in result.stderr
+
+
+def test_export_names_a_missing_catalogue_and_what_to_do(mini):
+    shutil.copy(mini / "source/leaflets/sample.md", mini / "source/leaflets/second.md")
+    result = run_task(mini, "export", "--lang", "cy", check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "locales/cy/LC_MESSAGES/second.po: catalogue not found" in result.stderr
+    assert "invoke extract update" in result.stderr
