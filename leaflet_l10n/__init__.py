@@ -5,7 +5,7 @@ checks that keep missing, stale or unsafe translations away from patients.
 """
 from . import report, status
 from .build import BuildResult, build
-from .catalogs import init_catalog, read_catalog, update_catalog
+from .catalogs import init_catalog, read_catalog
 from .checks import Finding, check_language
 from .config import Language, Project, load_project
 from .errors import (CatalogError, ConfigError, GateError, MissingGlyphError, PipelineError,
@@ -22,7 +22,7 @@ from .status import check_project
 
 __all__ = [
     # stages
-    "extract", "init_language", "update", "init_catalog", "update_catalog", "read_catalog",
+    "extract", "init_language", "update", "init_catalog", "read_catalog",
     "check_language", "check_project", "build", "preview", "export", "export_tmx", "import_file",
     "review_sheet", "approve_language", "publish_language",
     # one writer at a time

@@ -86,7 +86,9 @@ def read_catalog(path: Path) -> Catalog:
     except OSError as exc:
         raise CatalogError(f"cannot read the catalogue: {exc.strerror}", path=path,
                            hint="check that it is a file you can read") from None
-    return read_po(data, path)
+    catalog = read_po(data, path)
+    catalog.domain = path.stem              # gettext's convention: the file is named after its domain
+    return catalog
 
 
 def write_template(project: Project, domain: str, template: Catalog) -> bool:
@@ -188,21 +190,16 @@ def _revive_obsolete(catalog: Catalog, template: Catalog) -> None:
             catalog[revived.id] = revived
 
 
-def update_catalog(project: Project, language: Language, domain: str, memory=None) -> UpdateResult:
-    """Merge the current template into a language's catalogue, keeping every translation.
-    `memory` (a TranslationMemory) pre-fills sentences already translated elsewhere."""
+def merged_catalog(project: Project, language: Language, domain: str) -> tuple[Path, Catalog, tuple[str, ...]]:
+    """A language's catalogue with the current template merged in (a new one if it has none),
+    not yet written; and the msgids that became fuzzy."""
     files = catalog_file(project, domain)
     path = files.po_path(language.code)
     template = read_catalog(files.pot_path)
     if not path.exists():
-        catalog = new_catalog(language, domain, template)
-        newly_fuzzy: tuple[str, ...] = ()
-    else:
-        catalog = read_catalog(path)
-        newly_fuzzy = merge(catalog, template)
-    filled = memory.fill(catalog, language.code) if memory is not None else 0
-    changed = write_if_changed(path, write_po(catalog))
-    return UpdateResult(path, changed, newly_fuzzy, len(catalog.obsolete), filled)
+        return path, new_catalog(language, domain, template), ()
+    catalog = read_catalog(path)
+    return path, catalog, merge(catalog, template)
 
 
 def translations(catalog: Catalog) -> Translations:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import tomlkit
 
-from .catalogs import UpdateResult, init_catalog, update_catalog
+from .catalogs import UpdateResult, init_catalog, merged_catalog, write_po
 from .config import Language, Project, load_project, parse_locale
 from .errors import ConfigError
-from .fileio import atomic_write_text
+from .fileio import atomic_write_text, write_if_changed
 from .memory import TranslationMemory
 
 
@@ -50,9 +50,18 @@ def init_language(project: Project, code: str) -> list[tuple[Path, bool]]:
 
 
 def update(project: Project, codes: list[str] | None = None) -> list[UpdateResult]:
+    """Merge the templates into every catalogue of the languages, fill from translation memory, write.
+
+    The memory is built from the merged catalogues, not from the files before the merge,
+    so a second update finds exactly what the first one left and changes nothing."""
     languages: tuple[Language, ...] = (
         tuple(project.language(c) for c in codes) if codes else project.languages)
-    memory = TranslationMemory.from_project(project)
-    return [update_catalog(project, language, domain, memory)
-            for language in languages if not language.is_source
-            for domain in project.domains]
+    merged = [(language.code, *merged_catalog(project, language, domain))
+              for language in languages if not language.is_source for domain in project.domains]
+    memory = TranslationMemory.from_catalogs((code, catalog) for code, _, catalog, _ in merged)
+    results = []
+    for code, path, catalog, newly_fuzzy in merged:
+        filled = memory.fill(catalog, code)
+        results.append(UpdateResult(path, write_if_changed(path, write_po(catalog)), newly_fuzzy,
+                                    len(catalog.obsolete), filled))
+    return results

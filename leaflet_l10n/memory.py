@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import textwrap
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog
@@ -50,16 +51,19 @@ class TranslationMemory:
 
     @classmethod
     def from_project(cls, project: Project) -> "TranslationMemory":
-        """Confirmed (translated, not fuzzy) singular entries of every catalogue."""
+        """Confirmed entries of every catalogue on disk."""
+        return cls.from_catalogs((language.code, read_catalog(path)) for language in project.languages
+                                 for domain in project.domains
+                                 if (path := catalog_file(project, domain).po_path(language.code)).is_file())
+
+    @classmethod
+    def from_catalogs(cls, catalogs: Iterable[tuple[str, Catalog]]) -> "TranslationMemory":
+        """Confirmed (translated, not fuzzy) singular entries of (language code, catalogue) pairs."""
         memory = cls()
-        for language in project.languages:
-            for domain in project.domains:
-                path = catalog_file(project, domain).po_path(language.code)
-                if not path.is_file():
-                    continue
-                for message in read_catalog(path):
-                    if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
-                        memory.add(language.code, message.id, message.string, domain)
+        for code, catalog in catalogs:
+            for message in catalog:
+                if message.id and isinstance(message.id, str) and message.string and not message.fuzzy:
+                    memory.add(code, message.id, message.string, catalog.domain)
         return memory
 
     def units(self, code: str) -> list[Match]:

@@ -79,7 +79,10 @@ def messages(draw) -> Message:
     msgid = draw(_text.filter(lambda text: text.strip("\n")))
     plural = draw(st.one_of(st.none(), st.just(_like(msgid, msgid + "s"))))
     previous = draw(st.lists(_text.filter(bool), max_size=2 if plural else 1))
-    strings = [_like(msgid, text) for text in draw(st.lists(_text, min_size=6, max_size=6))]  # Welsh: 6 forms
+    strings = draw(st.lists(_text, min_size=6, max_size=6))                     # Welsh: 6 forms
+    if plural and any(strings):              # msgfmt checks every form of a translated plural
+        strings = [text or "x" for text in strings]
+    strings = [_like(msgid, text) for text in strings]
     message = Message((msgid, plural) if plural else msgid, tuple(strings) if plural else strings[0],
                       context=draw(st.one_of(st.none(), _text.filter(bool))), previous_id=previous,
                       locations=draw(st.lists(_location, max_size=2, unique=True)),
