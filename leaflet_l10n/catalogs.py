@@ -19,7 +19,7 @@ from babel.support import Translations
 
 from .config import Language, Project
 from .errors import CatalogError
-from .fileio import atomic_write_bytes, write_if_changed
+from .fileio import atomic_write_bytes
 from .plurals import plural_forms
 from .pofile import Catalog, previous_context, read_po, write_po
 

@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog, Message
 from . import markup, textcompare
 from .approval import is_current, source_fingerprint
 from .catalogs import catalog_file, ids_of, key_of, read_catalog, strings_of
-from .config import UI_DOMAIN, Language, Project, registry_line
+from .config import Language, Project, registry_line
 from .errors import CatalogError, PlaceholderError
 from .extract import templates_in_memory
 from .glossary import Glossary, load_glossary

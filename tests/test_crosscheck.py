@@ -1,5 +1,4 @@
 """Cross-check with Translate Toolkit: every error pofilter finds, our checks find too."""
-import shutil
 import subprocess
 import sys
 from pathlib import Path

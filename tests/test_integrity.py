@@ -36,7 +36,7 @@ sentences = st.lists(st.sampled_from(WORDS), min_size=2, max_size=5).map(
 welsh = st.lists(st.sampled_from(["poen", "cefn", "braich", "croen", "nerf", "gorffwys", "prawf"]),
                  min_size=1, max_size=4).map(lambda words: " ".join(words).capitalize() + ".")
 # Enough steps to edit, extract, update, translate and build several times; CI keeps it small.
-EXAMPLES = int(os.environ.get("LEAFLET_STATEFUL_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("LEAFLET_STATEFUL_EXAMPLES", "15"))
 
 
 def msgfmt_check(path: Path) -> None:

@@ -4,7 +4,6 @@ import shutil
 import unicodedata
 
 import pytest
-from babel import Locale
 
 from leaflet_l10n import build, load_project
 from leaflet_l10n.scripts import script_of
