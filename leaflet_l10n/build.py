@@ -9,9 +9,11 @@ and its files are still the bytes the manifest recorded.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ from .source import read_leaflet
 from .translate import localise
 
 MANIFEST = "manifest.json"
+_PR_SET_PDEATHSIG = 1
 WITHDRAWN = "withdrawn"
 _PACKAGE_DIR = Path(__file__).parent
 
@@ -127,8 +130,17 @@ def _interface(catalog, path: Path):
     return catalogs.translations(catalog)
 
 
-def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> tuple[int, str, str]:
-    """Render one leaflet in one language to HTML and PDF. Runs in a worker process."""
+@dataclass(frozen=True)
+class Rendered:
+    """One leaflet in one language, made but not yet written."""
+    fallbacks: int
+    html: bytes
+    pdf: bytes
+
+
+def render_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> Rendered:
+    """Render one leaflet in one language to HTML and PDF bytes. Runs in a worker process,
+    and writes nothing: only the build, which holds the project lock, writes."""
     project = load_project(root)
     language = project.language(code)
     source = read_leaflet(project.leaflet_path(leaflet))
@@ -145,10 +157,22 @@ def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> tuple
         pdf = render.pdf_bytes(html, html_path.parent, where=str(po_path if catalog else source.path))
     except MissingGlyphError as error:
         raise _located(error, source, localised, catalog, po_path) from None
-    html_bytes = html.encode("utf-8")
-    atomic_write_bytes(html_path, html_bytes)
-    atomic_write_bytes(pdf_path, pdf)
-    return localised.fallbacks, hashlib.sha256(html_bytes).hexdigest(), hashlib.sha256(pdf).hexdigest()
+    return Rendered(localised.fallbacks, html.encode("utf-8"), pdf)
+
+
+def build_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> Rendered:
+    """Render one leaflet in one language and write its HTML and PDF."""
+    rendered = render_one(root, leaflet, code, switcher)
+    project = load_project(root)
+    _write(*output_paths(project, project.language(code), leaflet), rendered)
+    return rendered
+
+
+def _write(html_path: Path, pdf_path: Path, rendered: Rendered) -> tuple[str, str]:
+    """Write an output's files; their sha256, for the manifest."""
+    atomic_write_bytes(html_path, rendered.html)
+    atomic_write_bytes(pdf_path, rendered.pdf)
+    return hashlib.sha256(rendered.html).hexdigest(), hashlib.sha256(rendered.pdf).hexdigest()
 
 
 def _located(error: MissingGlyphError, source, localised, catalog, po_path: Path) -> MissingGlyphError:
@@ -254,13 +278,16 @@ def _run_jobs(project: Project, jobs: list[tuple[Output, list[dict]]], workers: 
     if not jobs:
         return failures
     workers = workers or min(len(jobs), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [(output, pool.submit(build_one, str(project.root), output.leaflet,
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with, initargs=(os.getpid(),)) as pool:
+        futures = [(output, pool.submit(render_one, str(project.root), output.leaflet,
                                         project.language(output.language).code, switcher))
                    for output, switcher in jobs]
         for output, future in futures:
             try:
-                output.fallbacks, output.html_sha256, output.pdf_sha256 = future.result()
+                rendered = future.result()
+                output.fallbacks = rendered.fallbacks
+                output.html_sha256, output.pdf_sha256 = _write(project.build_dir / output.html,
+                                                               project.build_dir / output.pdf, rendered)
                 continue
             except PipelineError as exc:
                 error = exc
@@ -273,6 +300,17 @@ def _run_jobs(project: Project, jobs: list[tuple[Output, list[dict]]], workers: 
             output.state, output.reasons = "failed", [str(error)]
             failures.append(error)
     return failures
+
+
+def _die_with(parent: int) -> None:
+    """Make a worker die with the build that started it: a killed build's workers would
+    otherwise live on, holding memory, after the project lock has passed to another run."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)   # Linux
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:            # the build died before the line above
+        os._exit(1)
 
 
 def write_index(project: Project, languages: list[Language]) -> None:
