@@ -288,7 +288,7 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
     report = CatalogReport(language, domain, path)
     if not path.is_file():
         report.findings.append(Finding(ERROR, "no-catalogue", language.code, domain, path, None, "",
-                                       f"create it with `invoke init --lang {language.code}`"))
+                                       "no catalogue for this leaflet: run `invoke extract update` to create it"))
         return report.all_missing(template)
     try:
         catalog = read_catalog(path)

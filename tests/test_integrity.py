@@ -117,6 +117,13 @@ class CatalogueIntegrity(RuleBasedStateMachine):
         self.removed["second"] = []
         self._write_sources()
 
+    @precondition(lambda self: not (self.root / "locales/pl").exists())
+    @rule()
+    def add_a_language(self):
+        project = load_project(self.root)
+        if all((self.root / f"locales/{domain}.pot").exists() for domain in project.domains):
+            init_language(project, "pl")
+
     # -- runs ---------------------------------------------------------------------
 
     @rule()
