@@ -8,10 +8,13 @@ stage reads as input and which the next writing task removes.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 PARTIAL_SUFFIX = ".partial"
+# Earlier versions wrote `.<name>.<8 random characters>.tmp`; their leftovers go too.
+_PARTIAL_NAME = re.compile(rf"^\..+\.(?:[^.]+{re.escape(PARTIAL_SUFFIX)}|[a-z0-9_]{{8}}\.tmp)$")
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -46,7 +49,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def partial_files(*directories: Path) -> list[Path]:
     """Partial files under `directories`: each is a write that a killed run left unfinished."""
     return sorted(path for directory in directories if directory.is_dir()
-                  for path in directory.rglob(f".*{PARTIAL_SUFFIX}") if path.is_file())
+                  for path in directory.rglob(".*") if _PARTIAL_NAME.match(path.name) and path.is_file())
 
 
 def remove_partial_files(*directories: Path) -> list[Path]:
