@@ -104,7 +104,7 @@ def read_po(data: bytes, path: Path) -> Catalog:
 
 def _decode(data: bytes, path: Path) -> str:
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")        # a byte-order mark, as some Windows tools write, is dropped
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise CatalogError("not UTF-8", path=path, line=line,

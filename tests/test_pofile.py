@@ -185,3 +185,9 @@ def test_any_bytes_are_read_or_refused_with_a_catalogue_error(data):
         read_po(data, Path("noise.po"))
     except CatalogError:
         pass
+
+
+def test_a_windows_tool_s_byte_order_mark_and_line_ends_read_as_their_unix_twin():
+    unix = EVERY_FIELD.read_bytes()
+    windows = b"\xef\xbb\xbf" + unix.replace(b"\n", b"\r\n")
+    assert write_po(read_po(windows, Path("windows.po"))) == unix
