@@ -4,12 +4,13 @@ Everything else receives one frozen `Project` instead of building paths by hand.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, localedata
 
 from .errors import ConfigError, UnknownLanguageError
 
@@ -25,17 +26,27 @@ PSEUDO_LOCALES = {
     "ar_XB": ("en_GB", "rtl", "English (mirrored, right to left)"),
 }
 UI_DOMAIN = "ui"
+# ll[_Script][_RR or _419][@variant], in any letter case (Babel normalises it).
+_LOCALE_CODE = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z]{4})?(?:_(?:[A-Za-z]{2}|\d{3}))?(?:@[A-Za-z0-9]{1,8})?")
 _LEAFLET_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def parse_locale(code: str) -> Locale:
-    """Accept gettext (`zh_Hans`) or BCP 47 (`zh-Hans`) codes; CLDR decides validity."""
+    """The one gate for language codes, wherever one enters (command line, registry, catalogue
+    header): gettext (`zh_Hans`) or BCP 47 (`zh-Hans`) form of a CLDR locale Babel knows, with
+    at most a short alphanumeric `@variant`. Codes become paths and CSS, so nothing else passes:
+    Babel alone would keep any `@modifier` as typed."""
+    candidate = code.replace("-", "_") if isinstance(code, str) else ""
     try:
-        return Locale.parse(code.replace("-", "_"))
-    except (UnknownLocaleError, ValueError) as exc:
-        raise UnknownLanguageError(
-            f"unknown language code {code!r}",
-            hint="use a CLDR language code such as 'cy', 'pl' or 'zh_Hans'") from exc
+        locale = Locale.parse(candidate) if _LOCALE_CODE.fullmatch(candidate) else None
+    except (UnknownLocaleError, ValueError):
+        locale = None
+    if locale is None or not _LOCALE_CODE.fullmatch(str(locale)):
+        closest = difflib.get_close_matches(re.split(r"[^A-Za-z_]", candidate)[0], localedata.locale_identifiers(), n=1)
+        suggestion = f"did you mean {closest[0]!r}? " if closest else ""
+        raise UnknownLanguageError(f"unknown language code {code!r}",
+                                   hint=suggestion + "use a CLDR language code such as 'cy', 'pl' or 'zh_Hans'")
+    return locale
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,7 @@ class Language:
     @property
     def tag(self) -> str:
         """BCP 47 form for HTML `lang`, URLs and build/: zh-Hans."""
-        return self.code.replace("_", "-")
+        return self.code.replace("_", "-").replace("@", "-")
 
     @property
     def direction(self) -> str:
@@ -172,8 +183,33 @@ def registry_line(text: str, code: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _read_language(code: str, entry: dict, path: Path, text: str) -> Language:
+def read_toml(path: Path, hint: str) -> tuple[dict, str]:
+    """A TOML configuration file and its text; any fault is a ConfigError with its line."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("not UTF-8", path=path, line=data.count(b"\n", 0, exc.start) + 1,
+                          hint="save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+)", str(exc))
+        raise ConfigError(f"not valid TOML: {exc}", path=path, line=int(found[1]) if found else None,
+                          hint=f"fix the syntax; {hint}") from None
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The first line that sets `key` or opens a table of that name, for error messages."""
+    match = re.search(rf"^\s*\[?(?:[\w.]*\.)?{re.escape(key)}\b", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _read_language(code: str, entry, path: Path, text: str) -> Language:
     line = registry_line(text, code)
+    if not isinstance(entry, dict):
+        raise ConfigError(f"language {code!r} must be a table with a status", path=path, line=line,
+                          hint=f'write [languages.{code}] and, below it, status = "draft"')
     try:
         locale = parse_locale(code)
     except UnknownLanguageError as exc:
@@ -187,16 +223,21 @@ def _read_language(code: str, entry: dict, path: Path, text: str) -> Language:
                           hint='set status = "draft" or status = "published"')
     approval = entry.get("approval")
     if approval is not None:
-        try:
-            approval = Approval(by=str(approval["by"]), at=str(approval["at"]),
-                                fingerprint=str(approval["fingerprint"]))
-        except KeyError as exc:
-            raise ConfigError(f"approval of {code!r} lacks {exc.args[0]!r}", path=path, line=line,
-                              hint="record approvals with `invoke approve`") from None
-    formats = entry.get("formats")
-    return Language(code=code, status=status, locale=locale, approval=approval,
-                    formats=parse_locale(formats) if formats else None,
-                    back_translated=bool(entry.get("back_translated", False)))
+        if not isinstance(approval, dict) or not all(isinstance(approval.get(key), str)
+                                                     for key in ("by", "at", "fingerprint")):
+            raise ConfigError(f"the approval of {code!r} needs the texts by, at and fingerprint", path=path,
+                              line=line, hint="record approvals with `invoke approve`, not by hand")
+        approval = Approval(by=approval["by"], at=approval["at"], fingerprint=approval["fingerprint"])
+    try:
+        formats = parse_locale(entry["formats"]) if "formats" in entry else None
+    except UnknownLanguageError as exc:
+        raise UnknownLanguageError(f"formats of {code!r}: {exc.message}", path=path, line=line,
+                                   hint=exc.hint) from None
+    if not isinstance(entry.get("back_translated", False), bool):
+        raise ConfigError(f"back_translated of {code!r} must be true or false", path=path, line=line,
+                          hint="write back_translated = true")
+    return Language(code=code, status=status, locale=locale, approval=approval, formats=formats,
+                    back_translated=entry.get("back_translated", False))
 
 
 def load_project(root: Path | str) -> Project:
@@ -205,18 +246,18 @@ def load_project(root: Path | str) -> Project:
     if not path.is_file():
         raise ConfigError("no language registry", path=path,
                           hint="create it with a line `source = \"en\"`, or run tasks from the project root")
-    text = path.read_text(encoding="utf-8")
+    data, text = read_toml(path, "see the README's 'Adding a language'")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=path,
-                          hint="fix the syntax; see the README's 'Adding a language'") from None
-    source_code = data.get("source", "en")
-    formats = data.get("source_formats")
-    source = Language(code=source_code, status="source", locale=parse_locale(source_code),
-                      formats=parse_locale(formats) if formats else None)
-    languages = tuple(_read_language(code, entry, path, text)
-                      for code, entry in sorted(data.get("languages", {}).items()))
+        source = Language(code=data.get("source", "en"), status="source",
+                          locale=parse_locale(data.get("source", "en")),
+                          formats=parse_locale(data["source_formats"]) if "source_formats" in data else None)
+    except UnknownLanguageError as exc:
+        raise UnknownLanguageError(exc.message, path=path, line=key_line(text, "source"), hint=exc.hint) from None
+    registered = data.get("languages", {})
+    if not isinstance(registered, dict):
+        raise ConfigError("`languages` must be tables such as [languages.cy]", path=path,
+                          line=key_line(text, "languages"), hint="see the README's 'Adding a language'")
+    languages = tuple(_read_language(code, entry, path, text) for code, entry in sorted(registered.items()))
     return Project(root=root, source_language=source, languages=languages,
                    leaflets=_discover_leaflets(root / "source" / "leaflets"))
 

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ from .xliff import po_to_xliff
 HANDOFF_DIR = "handoff"
 BASES_DIR = "bases"
 ID_HEADER = "X-Handoff-Id"
+# <language>-<date>-<10 hex digits of the catalogues' digest>, as `export` writes it.
+HANDOFF_ID = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]+)*(?:@[A-Za-z0-9]+)?-\d{4}-\d{2}-\d{2}-[0-9a-f]{10}")
 FORMATS = ("po", "xliff")
 RECORD = "handoff.json"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from babel.messages.catalog import Message
 
@@ -21,12 +21,16 @@ from .config import Project
 from .errors import CatalogError, PipelineError
 from .fileio import write_if_changed
 from .pofile import Catalog, read_po, write_po
-from .handoff import ID_HEADER, RECORD, base_dir
+from .handoff import HANDOFF_ID, ID_HEADER, RECORD, base_dir
 from .xliff import unit_lines, xliff_to_po
 
 # Problems that make a returned file unsafe to merge at all; the rest are for `invoke check`.
 BLOCKING = {"placeholders", "raw-html", "format", "url-added", "hidden-characters"}
 XLIFF_SUFFIXES = {".xlf", ".xliff"}
+# Limits on a returned package, checked before anything is unpacked (see the README).
+MAX_PACKAGE_BYTES = 50 * 2**20          # uncompressed, all files together
+MAX_PACKAGE_FILES = 500
+MAX_COMPRESSION_RATIO = 100
 
 
 class ImportRefused(PipelineError):
@@ -90,6 +94,9 @@ def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None) -
                            path=where, line=1, hint="check that this is the right file, and its Language header")
     if base_bytes is None:
         handoff_id = catalog.header(ID_HEADER)
+        if handoff_id is not None and not HANDOFF_ID.fullmatch(handoff_id):
+            raise CatalogError(f"{ID_HEADER} {handoff_id[:60]!r} is not an id that export writes", path=where,
+                               line=1, hint=f"keep the {ID_HEADER} header exactly as it was sent")
         base_path = base_dir(project, handoff_id) / f"{domain}.po" if handoff_id else None
         if base_path is None or not base_path.is_file():
             raise CatalogError(f"cannot find the export this file came from ({ID_HEADER}: {handoff_id})",
@@ -110,14 +117,50 @@ def read_returned(project: Project, path: Path) -> list[Returned]:
     if path.suffix.lower() == ".zip":
         try:
             with zipfile.ZipFile(path) as package:
-                record = json.loads(package.read(RECORD))
+                _check_package(package, path)
+                files = _package_files(package.read(RECORD), path)
                 return [_parse(project, f"{path}!{member}", package.read(member),
                                package.read(f"base/{domain}.po"))
-                        for domain, member in record["files"].items() if member in package.namelist()]
-        except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as exc:
+                        for domain, member in files.items() if member in package.namelist()]
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, ValueError) as exc:
             raise CatalogError(f"not a hand-off package ({exc})", path=path,
                                hint="import the zip made by `invoke export`, or a single .po or .xlf") from None
+    if path.stat().st_size > MAX_PACKAGE_BYTES:
+        raise CatalogError(f"larger than {MAX_PACKAGE_BYTES // 2**20} MiB: not a returned translation", path=path,
+                           hint="check that this is the right file")
     return [_parse(project, str(path), path.read_bytes(), None)]
+
+
+def _check_package(package: zipfile.ZipFile, path: Path) -> None:
+    """Refuse a zip bomb or a name leaving the package before anything is decompressed."""
+    members = package.infolist()
+    total = sum(member.file_size for member in members)
+    problem = (f"{len(members)} files (at most {MAX_PACKAGE_FILES})" if len(members) > MAX_PACKAGE_FILES else
+               f"{total} bytes uncompressed (at most {MAX_PACKAGE_BYTES})" if total > MAX_PACKAGE_BYTES else None)
+    for member in members:
+        name = PurePosixPath(member.filename.replace("\\", "/"))
+        if problem:
+            break
+        if name.is_absolute() or ".." in name.parts or ":" in member.filename:
+            problem = f"the name {member.filename!r} leaves the package"
+        elif member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
+            problem = f"{member.filename!r} expands more than {MAX_COMPRESSION_RATIO} times"
+    if problem:
+        raise CatalogError(f"refused before unpacking: {problem}", path=path,
+                           hint="import the zip made by `invoke export`; ask the sender for it again")
+
+
+def _package_files(data: bytes, path: Path) -> dict[str, str]:
+    """The domain → file map of handoff.json, checked: a returned package is outside data."""
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CatalogError(f"{RECORD} is not UTF-8 JSON ({exc})", path=path,
+                           hint="import the zip made by `invoke export`") from None
+    files = record.get("files") if isinstance(record, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        raise CatalogError(f"{RECORD} has no map of files", path=path, hint="import the zip made by `invoke export`")
+    return files
 
 
 def _validate(project: Project, returned: list[Returned]) -> list[str]:

@@ -19,6 +19,33 @@ from .errors import PlaceholderError
 
 # Anything shaped like an HTML tag, so stray markup is caught, not passed through.
 TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)((?:\s[^<>]*)?)(/?)>")
+SAFE_SCHEMES = ("https", "http", "mailto", "tel")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def unsafe_url(url) -> str | None:
+    """Why a link target cannot be given to patients, or None. Allowed: https, http, mailto
+    and tel, or a relative path. Control characters and spaces are refused too: browsers
+    drop them, so "java\tscript:" would otherwise pass as a relative path."""
+    if not isinstance(url, str) or not url.strip():
+        return "it is empty"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return "it contains spaces or control characters"
+    scheme = _SCHEME.match(url)
+    if scheme and scheme[1].lower() not in SAFE_SCHEMES:
+        return f"{scheme[1]}: links are not allowed (only {', '.join(SAFE_SCHEMES)} or a relative path)"
+    if not scheme and (url.startswith("//") or url.startswith("\\")):
+        return "a link starting with // leaves the site without saying how"
+    return None
+
+
+def link_target(url) -> str:
+    """A link target checked against the allow-list; every link the pipeline makes goes through it."""
+    problem = unsafe_url(url)
+    if problem:
+        raise PlaceholderError(f"unsafe link target {str(url)[:80]!r}: {problem}",
+                               hint="link to an https:// address or a page of this site")
+    return url
 
 
 @dataclass(frozen=True)
@@ -37,7 +64,7 @@ class Placeholder:
 
     def open_html(self) -> str:
         if self.element == "a":
-            return f'<a href="{escape(self.href)}">'
+            return f'<a href="{escape(link_target(self.href))}">'
         return f"<{self.element}>"
 
     def close_html(self) -> str:

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from .config import Language, Project
 from .errors import MissingGlyphError, RenderError
+from .markup import link_target
 from .numerals import counter_style, localise_digits
 from .scripts import font_stack, typography
 from .translate import LocalisedLeaflet
@@ -67,6 +68,7 @@ def environment(project: Project) -> Environment:
     env.policies["ext.i18n.trimmed"] = True
     env.filters["page_counter"] = page_counter
     env.filters["css_string"] = css_string_filter
+    env.filters["link"] = link_target      # every href a template makes passes the allow-list
     return env
 
 

@@ -21,6 +21,7 @@ from .markup import Placeholder
 FRONT_MATTER_FENCE = "+++"
 TRANSLATABLE_FIELDS = ("title", "document_type")
 REQUIRED_FIELDS = (*TRANSLATABLE_FIELDS, "published")
+LINK_FIELDS = ("guidance_url", "publisher_url")
 _TRANSLATOR_NOTE = re.compile(r"^<!--\s*translators?:\s*(.*?)\s*-->\s*$", re.IGNORECASE | re.DOTALL)
 _INLINE_ELEMENTS = {"em_open": "em", "strong_open": "strong", "link_open": "a"}
 _INLINE_CLOSERS = {"em_close", "strong_close", "link_close"}
@@ -127,6 +128,11 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, dict[str, int], st
     for number, line in enumerate(lines[1:end], start=2):
         key = line.split("=", 1)[0].strip()
         field_lines.setdefault(key, number)
+    for name in LINK_FIELDS:
+        if name in metadata and markup.unsafe_url(metadata[name]):
+            raise SourceError(f"{name} {str(metadata[name])[:80]!r} cannot be a link: "
+                              f"{markup.unsafe_url(metadata[name])}", path=path, line=field_lines.get(name, 1),
+                              hint=f'write {name} = "https://…"')
     return metadata, field_lines, "".join(lines[end + 1:]), end + 1
 
 
@@ -226,9 +232,9 @@ def _inline_segment(inline: Token, kind: str, line: int, notes: tuple[str, ...],
             element = _INLINE_ELEMENTS[child.type]
             counters[element] = counters.get(element, 0) + 1
             href = child.attrs.get("href") if element == "a" else None
-            if element == "a" and not href:
-                raise SourceError("a link without a target", path=path, line=line,
-                                  hint="give every link a real address")
+            if element == "a" and markup.unsafe_url(href):
+                raise SourceError(f"the link target {str(href)[:80]!r} cannot be used: {markup.unsafe_url(href)}",
+                                  path=path, line=line, hint="link to an https:// address or a page of this site")
             placeholder = Placeholder(f"{element}{counters[element]}", element, href)
             placeholders.append(placeholder)
             open_stack.append(placeholder)

@@ -17,20 +17,31 @@ def po_to_xliff(po_bytes: bytes, name: str) -> bytes:
     return po2xliff().convertstore(store)
 
 
+# XLIFF needs no document type: refusing one keeps entity expansion and external entities out.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
 def xliff_to_po(data: bytes, path: Path) -> bytes:
     """The XLIFF as PO bytes; an XML error is reported at its line."""
     try:
-        etree.fromstring(data)
+        tree = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise CatalogError(f"not well-formed XLIFF: {exc.msg}", path=path, line=exc.lineno,
                            hint="fix the XML, or export the file again from your CAT tool") from None
-    return bytes(xliff2po().convertstore(data))
+    if tree.getroottree().docinfo.doctype:
+        raise CatalogError("XLIFF with a document type (<!DOCTYPE>) is refused", path=path, line=1,
+                           hint="export the file again from your CAT tool, without a DOCTYPE")
+    try:
+        return bytes(xliff2po().convertstore(data))
+    except Exception as exc:          # Translate Toolkit raises many kinds on odd input
+        raise CatalogError(f"Translate Toolkit cannot read this XLIFF: {type(exc).__name__}: {exc}", path=path,
+                           hint="export the file again from your CAT tool as XLIFF 1.1 or 1.2") from None
 
 
 def unit_lines(data: bytes) -> dict[str, int]:
     """The line of each trans-unit, by its source text, so findings can point into the XLIFF."""
     lines: dict[str, int] = {}
-    for unit in etree.fromstring(data).iter("{*}trans-unit"):
+    for unit in etree.fromstring(data, _PARSER).iter("{*}trans-unit"):
         source = unit.find("{*}source")
         if source is not None:
             lines.setdefault("".join(source.itertext()), unit.sourceline)
