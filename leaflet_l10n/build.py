@@ -24,6 +24,7 @@ from . import catalogs, checks, render, status, textcompare
 from .config import UI_DOMAIN, Language, Project, load_project
 from .errors import MissingGlyphError, PipelineError, RenderError
 from .fileio import atomic_write_bytes, atomic_write_text
+from .glossary import load_glossary
 from .extract import leaflet_template, ui_template
 from .pseudo import pseudo_catalog
 from .scripts import scan_order
@@ -113,21 +114,36 @@ def _file_sha256(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
-def _interface(catalog, path: Path):
-    """The interface translations, refusing one that would break the page when Jinja formats it."""
+def _judge(project: Project, language: Language, domain: str) -> checks.Judge | None:
+    if language.is_source or language.is_pseudo:
+        return None
+    return checks.Judge(language, domain, catalogs.catalog_file(project, domain).po_path(language.code),
+                        load_glossary(project.locales_dir))
+
+
+def _interface(catalog, judge: checks.Judge | None):
+    """The interface translations a patient may see. One with an error is left out, so the
+    English shows; one that would break the page when Jinja formats it fails the output."""
     if catalog is None:
         return NullTranslations()
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        sources = catalogs.ids_of(message)
-        for index, translation in enumerate(catalogs.strings_of(message)):
-            source = sources[min(index, len(sources) - 1)]     # plural forms after the first: msgid_plural
-            problem = translation and textcompare.format_error(source, translation, percent=True)
-            if problem:
-                raise RenderError(f"the translation of {catalogs.key_of(message.id)!r} breaks the page: {problem}",
-                                  path=path, line=message.lineno, hint="fix it; `invoke check` lists such errors")
+        _refuse_broken_format(message, judge.path if judge else None)
+        if judge is not None and judge.errors(message, None):
+            message.string = tuple("" for _ in message.string) if isinstance(message.string, tuple) else ""
     return catalogs.translations(catalog)
+
+
+def _refuse_broken_format(message, path: Path | None) -> None:
+    """Python's % would refuse this translation when Jinja formats it: the page cannot be made."""
+    sources = catalogs.ids_of(message)
+    for index, translation in enumerate(catalogs.strings_of(message)):
+        source = sources[min(index, len(sources) - 1)]     # plural forms after the first: msgid_plural
+        problem = translation and textcompare.format_error(source, translation, percent=True)
+        if problem:
+            raise RenderError(f"the translation of {catalogs.key_of(message.id)!r} breaks the page: {problem}",
+                              path=path, line=message.lineno, hint="fix it; `invoke check` lists such errors")
 
 
 @dataclass(frozen=True)
@@ -146,8 +162,8 @@ def render_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> Rend
     source = read_leaflet(project.leaflet_path(leaflet))
     catalog = _catalog(project, language, leaflet)
     ui_catalog = _catalog(project, language, UI_DOMAIN)
-    ui = _interface(ui_catalog, catalogs.catalog_file(project, UI_DOMAIN).po_path(code))
-    localised = localise(source, catalog)
+    ui = _interface(ui_catalog, _judge(project, language, UI_DOMAIN))
+    localised = localise(source, catalog, _judge(project, language, leaflet))
     html_path, pdf_path = output_paths(project, language, leaflet)
     html = render.render_leaflet(render.environment(project), project, localised, language, ui,
                                  draft=language.status in ("draft", "pseudo"), languages=switcher,

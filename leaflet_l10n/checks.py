@@ -249,6 +249,26 @@ ENTRY_CHECKS: tuple[Callable[[Entry], Iterable[Finding]], ...] = (
     check_identical, check_sentences)
 
 
+def entry_findings(entry: Entry) -> list[Finding]:
+    """Every finding of every check for one entry, less those its `allow-<code>` flags waive."""
+    waived = {flag.removeprefix("allow-") for flag in entry.message.flags if flag.startswith("allow-")}
+    return [finding for check in ENTRY_CHECKS for finding in check(entry) if finding.code not in waived]
+
+
+@dataclass(frozen=True)
+class Judge:
+    """The one decision `check` and `build` share: which translations a patient may see.
+    A translation with any error is not shown; the English is, marked."""
+    language: Language
+    domain: str
+    path: Path
+    glossary: Glossary
+
+    def errors(self, message: Message, segment: Segment | None) -> list[Finding]:
+        return errors(entry_findings(Entry(self.language, self.domain, self.path, message.lineno, message,
+                                           self.glossary, segment)))
+
+
 # -- catalogues and languages -------------------------------------------------
 
 @dataclass
@@ -314,9 +334,7 @@ def check_catalog(project: Project, language: Language, domain: str, template: C
             continue
         entry = Entry(language, domain, path, message.lineno, message, glossary,
                       segments.get(key_of(message.id)))
-        waived = {flag.removeprefix("allow-") for flag in message.flags if flag.startswith("allow-")}
-        for check in ENTRY_CHECKS:
-            report.findings.extend(f for f in check(entry) if f.code not in waived)
+        report.findings.extend(entry_findings(entry))
     if catalog.obsolete:
         first = next(iter(catalog.obsolete.values()))
         report.findings.append(Finding(

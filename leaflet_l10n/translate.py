@@ -58,7 +58,9 @@ def _english(segment: Segment, reason: Fallback | None) -> Text:
     return Text(markup.to_html(segment.msgid, segment.placeholders), markup.to_plain(segment.msgid), reason)
 
 
-def localise_segment(segment: Segment, catalog: Catalog | None) -> Text:
+def localise_segment(segment: Segment, catalog: Catalog | None, judge=None) -> Text:
+    """The segment in the catalogue's language, or the English, marked, where the translation is
+    missing, stale or (by `judge`, a `checks.Judge`) has any error."""
     if catalog is None:
         return _english(segment, None)
     message = catalog.get(segment.msgid)
@@ -67,17 +69,21 @@ def localise_segment(segment: Segment, catalog: Catalog | None) -> Text:
     string = translated_string(message)
     if string is None:
         return _english(segment, Fallback.STALE)
+    if judge is not None and judge.errors(message, segment):
+        return _english(segment, Fallback.UNSAFE)
     try:
         return Text(markup.to_html(string, segment.placeholders), markup.to_plain(string))
     except PlaceholderError:
         return _english(segment, Fallback.UNSAFE)
 
 
-def localise(leaflet: Leaflet, catalog: Catalog | None) -> LocalisedLeaflet:
+def localise(leaflet: Leaflet, catalog: Catalog | None, judge=None) -> LocalisedLeaflet:
     """The leaflet in the catalogue's language; `None` gives the English original."""
+    def text(segment: Segment) -> Text:
+        return localise_segment(segment, catalog, judge)
+
     def block(source: Block) -> LocalisedBlock:
-        return LocalisedBlock(source.kind, tuple(localise_segment(s, catalog) for s in source.segments),
+        return LocalisedBlock(source.kind, tuple(text(s) for s in source.segments),
                               level=source.level, ordered=source.ordered)
-    return LocalisedLeaflet(leaflet, localise_segment(leaflet.title, catalog),
-                            localise_segment(leaflet.document_type, catalog),
+    return LocalisedLeaflet(leaflet, text(leaflet.title), text(leaflet.document_type),
                             tuple(block(b) for b in leaflet.blocks))
