@@ -22,6 +22,9 @@ def reports_errors(function):
             return function(*args, **kwargs)
         except pipeline.PipelineError as exc:
             raise Exit(f"error: {exc}", code=2) from None
+        except OSError as exc:         # a file the package did not expect to fail: a folder, a full disk
+            raise Exit(f"error: {exc.filename or ''}: {exc.strerror or exc}\n  hint: check that path, then run "
+                       "the task again", code=2) from None
     return wrapper
 
 

@@ -154,22 +154,27 @@ def _fit_plurals(catalog: Catalog) -> None:
 def merge(catalog: Catalog, template: Catalog) -> tuple[str, ...]:
     """Merge the template in, as msgmerge does; returns the msgids that became fuzzy.
 
-    Fixes three gaps of Babel's `Catalog.update`: it leaves an obsolete entry beside
-    the same English come back (a duplicate msgfmt refuses), and it rebuilds each
-    entry from the template, dropping the `#|` of one still fuzzy and collapsing
-    repeated lines of a translator's comment."""
+    Fixes the gaps of Babel's `Catalog.update`: it leaves an obsolete entry beside
+    the same English come back (a duplicate msgfmt refuses); it rebuilds each entry
+    from the template, dropping the `#|` of one still fuzzy and collapsing repeated
+    lines of a translator's comment; and when English changes twice before anyone
+    revises it, it records the in-between English as `#|`, hiding the first change.
+    As in msgmerge, `#|` stays the English the translation was made from."""
     before = {message.id for message in catalog if message.id and message.fuzzy}
     _revive_obsolete(catalog, template)
     kept = {_key(catalog, message): message for message in catalog if message.id}
+    by_msgid = {key_of(message.id): message for message in kept.values()}
     catalog.update(template, update_creation_date=True)
     for message in catalog:
-        old = kept.get(_key(catalog, message)) if message.id else None
-        if old is None:
+        if not message.id:
             continue
-        message.user_comments = list(old.user_comments)
-        if message.fuzzy and not message.previous_id:
-            message.previous_id = old.previous_id
-            message.previous_context = previous_context(old)
+        old = kept.get(_key(catalog, message))
+        if old is not None:
+            message.user_comments = list(old.user_comments)
+        matched = by_msgid.get(message.previous_id[0]) if message.previous_id and old is None else None
+        source = old if old is not None else matched
+        if source is not None and message.fuzzy and source.fuzzy and source.previous_id:
+            message.previous_id, message.previous_context = source.previous_id, previous_context(source)
     _fit_plurals(catalog)
     return tuple(message.id for message in catalog
                  if message.id and message.fuzzy and message.id not in before)

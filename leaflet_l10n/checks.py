@@ -148,6 +148,24 @@ def check_placeholders(entry: Entry) -> Iterator[Finding]:
             yield entry.finding(ERROR, "placeholders", f"{exc.message}; {exc.hint}")
 
 
+def check_placeholder_order(entry: Entry) -> Iterator[Finding]:
+    """Links in another order may carry one link's words to the other's target ("call NHS 111"
+    sent to the consent page). Languages whose word order needs it waive this per entry."""
+    if entry.segment is None:
+        return
+    links = [p.opening for p in entry.segment.placeholders if p.element == "a"]
+    if len(links) < 2:
+        return
+    for translation in entry.translations:
+        order = [tag for tag in markup.tags_in(translation) if tag in links]
+        if order != links and sorted(order) == sorted(links):
+            targets = {p.opening: p.href for p in entry.segment.placeholders}
+            yield entry.finding(ERROR, "placeholder-order", f"the links come in the order {', '.join(order)}, the "
+                                f"English has {', '.join(links)}: check that each link's words still match its "
+                                f"target ({'; '.join(f'{tag} → {targets[tag]}' for tag in links)}), then add the "
+                                f"flag '{ALLOW_FLAG.format(code='placeholder-order')}'")
+
+
 def check_markup(entry: Entry) -> Iterator[Finding]:
     """Interface strings have no placeholders: any tag a translation adds is raw HTML."""
     if entry.segment is not None:
@@ -244,9 +262,9 @@ def check_sentences(entry: Entry) -> Iterator[Finding]:
 
 
 ENTRY_CHECKS: tuple[Callable[[Entry], Iterable[Finding]], ...] = (
-    check_untranslated, check_fuzzy, check_placeholders, check_markup, check_urls, check_numbers,
-    check_do_not_translate, check_glossary, check_format, check_hidden_characters, check_whitespace,
-    check_identical, check_sentences)
+    check_untranslated, check_fuzzy, check_placeholders, check_placeholder_order, check_markup, check_urls,
+    check_numbers, check_do_not_translate, check_glossary, check_format, check_hidden_characters,
+    check_whitespace, check_identical, check_sentences)
 
 
 def entry_findings(entry: Entry) -> list[Finding]:

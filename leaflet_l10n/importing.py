@@ -92,17 +92,21 @@ def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None) -
     if code not in registered:
         raise CatalogError(f"the file's language is {code or 'missing'!r}, not a registered translation",
                            path=where, line=1, hint="check that this is the right file, and its Language header")
+    handoff_id = catalog.header(ID_HEADER)
+    if handoff_id is not None and not HANDOFF_ID.fullmatch(handoff_id):
+        raise CatalogError(f"{ID_HEADER} {handoff_id[:60]!r} is not an id that export writes", path=where,
+                           line=1, hint=f"keep the {ID_HEADER} header exactly as it was sent")
+    stored = base_dir(project, handoff_id) / f"{domain}.po" if handoff_id else None
+    if stored is not None and stored.is_file():
+        # The base kept at export decides the merge; one carried back in a package could be forged
+        # to make a change made here since the export look like the translator's.
+        if base_bytes is not None and base_bytes != stored.read_bytes():
+            raise CatalogError("the package's base/ differs from the export it claims to come from", path=where,
+                               line=1, hint="import the zip exactly as it was sent; do not edit base/")
+        base_bytes = stored.read_bytes()
     if base_bytes is None:
-        handoff_id = catalog.header(ID_HEADER)
-        if handoff_id is not None and not HANDOFF_ID.fullmatch(handoff_id):
-            raise CatalogError(f"{ID_HEADER} {handoff_id[:60]!r} is not an id that export writes", path=where,
-                               line=1, hint=f"keep the {ID_HEADER} header exactly as it was sent")
-        base_path = base_dir(project, handoff_id) / f"{domain}.po" if handoff_id else None
-        if base_path is None or not base_path.is_file():
-            raise CatalogError(f"cannot find the export this file came from ({ID_HEADER}: {handoff_id})",
-                               path=where, line=1,
-                               hint="import the whole zip that was sent, which carries its base")
-        base_bytes = base_path.read_bytes()
+        raise CatalogError(f"cannot find the export this file came from ({ID_HEADER}: {handoff_id})",
+                           path=where, line=1, hint="import the whole zip that was sent, which carries its base")
     base = read_po(base_bytes, where.with_name(f"base-{domain}.po"))
     if str(base.locale) != code:
         raise CatalogError(f"the file's language is {code!r} but it was exported for {base.locale}",
@@ -122,7 +126,8 @@ def read_returned(project: Project, path: Path) -> list[Returned]:
                 return [_parse(project, f"{path}!{member}", package.read(member),
                                package.read(f"base/{domain}.po"))
                         for domain, member in files.items() if member in package.namelist()]
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, ValueError) as exc:
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, ValueError,
+                RuntimeError) as exc:      # RuntimeError: an encrypted member
             raise CatalogError(f"not a hand-off package ({exc})", path=path,
                                hint="import the zip made by `invoke export`, or a single .po or .xlf") from None
     if path.stat().st_size > MAX_PACKAGE_BYTES:
@@ -143,6 +148,8 @@ def _check_package(package: zipfile.ZipFile, path: Path) -> None:
             break
         if name.is_absolute() or ".." in name.parts or ":" in member.filename:
             problem = f"the name {member.filename!r} leaves the package"
+        elif member.flag_bits & 0x1:
+            problem = f"{member.filename!r} is encrypted"
         elif member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1):
             problem = f"{member.filename!r} expands more than {MAX_COMPRESSION_RATIO} times"
     if problem:
@@ -209,7 +216,7 @@ def _merge(current: Catalog, item: Returned, result: ImportResult) -> None:
                 ours.flags.add("fuzzy")
             else:
                 ours.flags.discard("fuzzy")
-                ours.previous_id = []
+                ours.previous_id, ours.previous_context = [], None
             result.updated.append((item.domain, message.id))
         else:
             line = message.lineno
@@ -220,6 +227,11 @@ def _merge(current: Catalog, item: Returned, result: ImportResult) -> None:
 def import_file(project: Project, path: Path) -> ImportResult:
     """Validate every returned catalogue, then merge them; refuse everything on any error."""
     returned = read_returned(project, path)
+    domains = [item.domain for item in returned]
+    if len(set(domains)) != len(domains):
+        duplicated = sorted({domain for domain in domains if domains.count(domain) > 1})
+        raise CatalogError(f"the package holds more than one file for {', '.join(duplicated)}",
+                           path=path, hint="send back one file per leaflet")
     problems = _validate(project, returned)
     if problems:
         raise ImportRefused(problems)

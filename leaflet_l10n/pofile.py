@@ -26,7 +26,7 @@ LINE_WIDTH = 76
 # A string's escapes are those polib decodes: any other (\e, \101, \x41) would be read as text.
 _STRING = r'"(?:[^"\\]|\\[\\"ntrvbf])*"'
 _PO_LINE = re.compile(
-    rf'^(?P<prefix>#~\|?\s*|#\|\s*)?(?:(?P<keyword>msgctxt|msgid|msgid_plural|msgstr(?:\[(?P<index>\d+)\])?)\s+)?'
+    rf'^(?P<prefix>#~\|?\s*|#\|\s*)?(?:(?P<keyword>msgctxt|msgid|msgid_plural|msgstr(?:\[(?P<index>0|[1-9]\d*)\])?)\s+)?'
     rf'{_STRING}\s*$|^(?P<comment>#(?![|~]).*)$|^\s*$')
 # The order of keywords, as msgfmt requires: state → keyword → next state, from "" (no
 # entry yet), for an entry and for the previous msgid (#|) in its comments.
@@ -116,6 +116,7 @@ def _check_lines(text: str, path: Path) -> None:
     entry = _KeywordOrder(_ENTRY_ORDER, ("", "msgstr", "msgstr[]"), path, "")
     previous = _KeywordOrder(_PREVIOUS_ORDER, ("", "msgid", "msgid_plural"), path, "#| ")
     unattached = None              # the line of a previous msgid no entry has followed yet
+    loose_comment = None           # the line of a comment no entry has followed yet
     for number, line in enumerate(text.split("\n"), start=1):
         reserved = _RESERVED.search(line)
         if reserved:
@@ -138,6 +139,7 @@ def _check_lines(text: str, path: Path) -> None:
                                    "an active one")
             current.keyword(match["keyword"], match["index"], number, obsolete)
             unattached = number if current is previous else None
+            loose_comment = None
         elif match["comment"] is not None and line.endswith("\\"):
             raise CatalogError("syntax error: gettext joins a comment ending in a backslash to the next line",
                                path=path, line=number, hint="add a space after the backslash")
@@ -146,6 +148,7 @@ def _check_lines(text: str, path: Path) -> None:
                                path=path, line=number, hint="move the comment above the #| lines")
         elif match["comment"] is not None or not line.strip():
             current.end()
+            loose_comment = loose_comment or (number if match["comment"] is not None else None)
         else:
             current.continuation(number, prefix.startswith("#~"))
     entry.end()
@@ -153,6 +156,9 @@ def _check_lines(text: str, path: Path) -> None:
     if unattached:
         raise CatalogError("syntax error: a previous msgid (#|) with no entry after it", path=path, line=unattached,
                            hint="delete it, or move it above the entry it belongs to")
+    if loose_comment:     # gettext tools, polib included, would drop it without a word
+        raise CatalogError("a comment after the last entry belongs to no entry", path=path, line=loose_comment,
+                           hint="move it above the entry it is about, or delete it")
 
 
 class _KeywordOrder:
@@ -242,6 +248,9 @@ def _check_duplicates(entries: polib.POFile, path: Path) -> None:
     """msgfmt refuses two entries for one text, even when one of them is obsolete."""
     first: dict[tuple, int] = {}
     for entry in entries:
+        if not entry.msgid:
+            raise CatalogError("a second header, or an entry with an empty msgid", path=path, line=entry.linenum,
+                               hint="keep one header at the top; every other entry needs its English")
         key = (entry.msgctxt, entry.msgid)
         if key in first:
             what = "an obsolete (#~) copy" if entry.obsolete else "a second entry"
@@ -308,7 +317,7 @@ def _to_entry(message: Message, obsolete: bool = False) -> polib.POEntry:
         msgid=ids[0], msgctxt=message.context, obsolete=obsolete,
         occurrences=[] if obsolete else [(path, str(line) if line else "") for path, line in message.locations],
         comment="" if obsolete else "\n".join(message.auto_comments), tcomment="\n".join(message.user_comments),
-        flags=sorted(message.flags), previous_msgctxt=previous_context(message),
+        flags=sorted(message.flags), previous_msgctxt=previous_context(message) if previous else None,
         previous_msgid=previous[0] if previous else None,
         previous_msgid_plural=previous[1] if len(previous) > 1 else None)
     if len(ids) > 1:

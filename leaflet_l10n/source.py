@@ -22,6 +22,8 @@ FRONT_MATTER_FENCE = "+++"
 TRANSLATABLE_FIELDS = ("title", "document_type")
 REQUIRED_FIELDS = (*TRANSLATABLE_FIELDS, "published")
 LINK_FIELDS = ("guidance_url", "publisher_url")
+# GFM tables are recognised so that they are refused as tables, not read as paragraph text.
+MARKDOWN = MarkdownIt("commonmark").enable("table")
 _TRANSLATOR_NOTE = re.compile(r"^<!--\s*translators?:\s*(.*?)\s*-->\s*$", re.IGNORECASE | re.DOTALL)
 _INLINE_ELEMENTS = {"em_open": "em", "strong_open": "strong", "link_open": "a"}
 _INLINE_CLOSERS = {"em_close", "strong_close", "link_close"}
@@ -156,7 +158,7 @@ def _segment(msgid: str, kind: str, line: int, placeholders: tuple[Placeholder, 
 
 
 def _parse_body(body: str, offset: int, path: Path) -> tuple[Block, ...]:
-    tokens = MarkdownIt("commonmark").parse(body)
+    tokens = MARKDOWN.parse(body)
     blocks: list[Block] = []
     notes: list[str] = []
     list_stack: list[tuple[bool, list[Segment]]] = []

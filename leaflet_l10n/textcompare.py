@@ -13,7 +13,7 @@ from collections import Counter
 # A run of decimal digits in any script: 30, ٣٠, ۳۰ and ৩০ are all 30.
 _DIGITS = re.compile(r"\d+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')]+[^\s<>\"').,;:!?]", re.IGNORECASE)
-FORMAT_PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifgexXc%]|\{[A-Za-z_]\w*\}")
+FORMAT_PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]|\{[A-Za-z_]\w*\}")
 _WORD = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 # Words whose change alters a medical instruction: amounts, timing, frequency, negation.
 _HIGH_RISK = re.compile(
@@ -47,7 +47,9 @@ def format_placeholders(text: str) -> Counter[str]:
     return Counter(match for match in FORMAT_PLACEHOLDER.findall(text) if match != "%%")
 
 
-_PERCENT_NAME = re.compile(r"%\(([^)]*)\)")
+_PERCENT_NAME = re.compile(r"%\(([^)]*)\)[-#0 +]*\d*(?:\.\d+)?([a-zA-Z%]?)")
+# A value of the type the English's placeholder formats (a date is text, a count a number).
+_PROBE_VALUES = {"s": "text", "r": "text", "a": "text", "c": "x"}
 _PERCENT_SEQUENCE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?.?", re.DOTALL)
 
 
@@ -58,7 +60,7 @@ def format_error(source: str, translation: str, percent: bool) -> str | None:
     string, placeholders or not). Brace fields are checked where the English has them.
     Python itself is asked, with a value for each of the English's names."""
     if percent:
-        values = {name: 1 for name in _PERCENT_NAME.findall(source)}
+        values = {name: _PROBE_VALUES.get(conversion, 1) for name, conversion in _PERCENT_NAME.findall(source)}
         try:
             translation % values
         except KeyError as exc:
@@ -86,13 +88,15 @@ def _brace_fields(text: str) -> set[str]:
         return set()
 
 
-# Characters that hide or reorder text: controls, bidi overrides and isolates, byte-order marks.
 # Joiners (ZWJ, ZWNJ) and directional marks (LRM, RLM) are left alone: scripts need them.
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\ufeff]")
+_NEEDED_INVISIBLES = {"\u200c", "\u200d", "\u200e", "\u200f"}
 
 
 def hidden_characters(text: str) -> list[str]:
-    return [f"U+{ord(ch):04X}" for ch in _HIDDEN.findall(text)]
+    """Characters that hide or reorder text: every control (Cc) and format (Cf) character, such as
+    bidi overrides, zero-width spaces, word joiners, tag characters and byte-order marks."""
+    return [f"U+{ord(ch):04X}" for ch in text
+            if unicodedata.category(ch) in ("Cc", "Cf") and ch not in _NEEDED_INVISIBLES]
 
 
 def edge_whitespace(text: str) -> tuple[str, str]:

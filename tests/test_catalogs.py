@@ -137,3 +137,15 @@ def test_headers_a_translator_s_tool_added_survive_an_update(mini):
     po.write_text(text)
     update(load_project(mini))
     assert read_catalog(po).header("X-Generator") == "Poedit 3.4"
+
+
+def test_english_changed_twice_before_review_keeps_the_english_the_translation_was_made_from(mini):
+    project = load_project(mini)
+    for old, new in (("Will I need to stay in hospital?", "Will I need to stay in hospital for a night?"),
+                     ("for a night?", "for two nights?")):
+        _edit_source(mini, old, new)
+        extract(project)
+        update(project)
+    entry = next(e for e in polib.pofile(str(mini / "locales/cy/LC_MESSAGES/sample.po"))
+                 if e.msgid == "Will I need to stay in hospital for two nights?")
+    assert entry.fuzzy and entry.previous_msgid == "Will I need to stay in hospital?"
