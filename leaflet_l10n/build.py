@@ -21,7 +21,7 @@ from pathlib import Path
 from babel.support import NullTranslations
 
 from . import catalogs, checks, render, status, textcompare
-from .config import UI_DOMAIN, Language, Project, load_project
+from .config import UI_DOMAIN, Language, Project, inside, load_project
 from .errors import MissingGlyphError, PipelineError, RenderError
 from .fileio import atomic_write_bytes, atomic_write_text
 from .glossary import load_glossary
@@ -67,8 +67,8 @@ class BuildResult:
 
 
 def output_paths(project: Project, language: Language, leaflet: str) -> tuple[Path, Path]:
-    directory = project.build_dir / language.tag
-    return directory / f"{leaflet}.html", directory / f"{leaflet}.pdf"
+    return (inside(project.build_dir, language.tag, f"{leaflet}.html"),
+            inside(project.build_dir, language.tag, f"{leaflet}.pdf"))
 
 
 def _digest(*parts: bytes) -> str:

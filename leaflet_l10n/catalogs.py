@@ -17,7 +17,7 @@ from babel.messages.catalog import Message
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
-from .config import Language, Project
+from .config import Language, Project, inside
 from .errors import CatalogError
 from .fileio import atomic_write_bytes
 from .plurals import plural_forms
@@ -41,7 +41,7 @@ class CatalogFile:
         return self.locales_dir / f"{self.domain}.pot"
 
     def po_path(self, code: str) -> Path:
-        return self.locales_dir / code / "LC_MESSAGES" / f"{self.domain}.po"
+        return inside(self.locales_dir, code, "LC_MESSAGES", f"{self.domain}.po")
 
 
 def catalog_file(project: Project, domain: str) -> CatalogFile:

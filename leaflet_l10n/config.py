@@ -177,6 +177,16 @@ class Project:
         return tuple(names)
 
 
+def inside(directory: Path, *parts: str) -> Path:
+    """`directory / parts`, refused unless it stays inside `directory`: paths are built from
+    codes and names that came from outside, and none may lead out of the project."""
+    path = directory.joinpath(*parts)
+    if not path.resolve().is_relative_to(directory.resolve()):
+        raise ConfigError(f"{'/'.join(parts)!r} would lead outside {directory}", path=directory,
+                          hint="use a registered language code and a leaflet name")
+    return path
+
+
 def registry_line(text: str, code: str) -> int | None:
     """The line of a language's `[languages.<code>]` table in the registry text."""
     match = re.search(rf"^\[languages\.{re.escape(code)}\]", text, re.MULTILINE)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .build import build, output_paths
 from .catalogs import catalog_file, read_catalog
-from .config import UI_DOMAIN, Language, Project
+from .config import UI_DOMAIN, Language, Project, inside
 from .errors import ConfigError
 from .fileio import atomic_write_bytes
 from .pofile import Catalog, write_po
@@ -79,7 +79,7 @@ def handoff_dir(project: Project) -> Path:
 
 
 def base_dir(project: Project, handoff_id: str) -> Path:
-    return handoff_dir(project) / BASES_DIR / handoff_id
+    return inside(handoff_dir(project), BASES_DIR, handoff_id)
 
 
 def _translation_language(project: Project, code: str) -> Language:

@@ -154,3 +154,23 @@ def test_import_meets_any_bytes_with_a_typed_error(mini, tmp_path, data, suffix)
         read_returned(load_project(mini), path)
     except PipelineError:
         pass
+
+
+_member_names = st.sampled_from(["handoff.json", "sample.po", "ui.po", "base/sample.po", "base/ui.po",
+                                 "../x.po", "/abs.po", "sample.xlf"])
+_member_data = st.binary(max_size=300) | st.sampled_from([
+    b'{"files": {"sample": "sample.po"}}', b'{"files": {"sample": "../x.po"}}', b'[]', b'{"files": 5}',
+    (Path(__file__).parent / "fixtures/every-field.po").read_bytes()])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(members=st.dictionaries(_member_names, _member_data, max_size=5))
+def test_import_meets_any_package_with_a_typed_error(mini, tmp_path, members):
+    path = tmp_path / "returned.zip"
+    with zipfile.ZipFile(path, "w") as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    try:
+        read_returned(load_project(mini), path)
+    except PipelineError:
+        pass
