@@ -30,16 +30,22 @@ def is_current(language: Language, fingerprint: str) -> bool:
     return language.approval is not None and language.approval.fingerprint == fingerprint
 
 
+def reviewer_name(by: str) -> str:
+    """The reviewer's name as recorded: one line of printable text."""
+    if not by.strip() or not by.isprintable() or len(by) > 200:
+        raise ConfigError(f"the reviewer's name {by[:60]!r} must be one line of printable text",
+                          hint='use --by "Full Name"')
+    return by.strip()
+
+
 def approve(project: Project, code: str, by: str, fingerprint: str, now: dt.datetime | None = None) -> Approval:
     """Record that `by` approved `code` for the source with `fingerprint`."""
     language = project.language(code)
     if language.is_source:
         raise ConfigError("the source language is not approved", path=project.languages_file,
                           hint="approve a translation, e.g. --lang cy")
-    if not by.strip():
-        raise ConfigError("an approval needs the reviewer's name", hint='use --by "Full Name"')
     when = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
-    approval = Approval(by=by.strip(), at=when, fingerprint=fingerprint)
+    approval = Approval(by=reviewer_name(by), at=when, fingerprint=fingerprint)
 
     def record(document):
         table = tomlkit.inline_table()

@@ -28,7 +28,7 @@ from .glossary import load_glossary
 from .extract import leaflet_template, ui_template
 from .pseudo import pseudo_catalog
 from .scripts import scan_order
-from .source import read_leaflet
+from .source import check_publishable, read_leaflet
 from .translate import localise
 
 MANIFEST = "manifest.json"
@@ -160,17 +160,18 @@ def render_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> Rend
     project = load_project(root)
     language = project.language(code)
     source = read_leaflet(project.leaflet_path(leaflet))
+    check_publishable(source)
     catalog = _catalog(project, language, leaflet)
     ui_catalog = _catalog(project, language, UI_DOMAIN)
     ui = _interface(ui_catalog, _judge(project, language, UI_DOMAIN))
     localised = localise(source, catalog, _judge(project, language, leaflet))
-    html_path, pdf_path = output_paths(project, language, leaflet)
+    _, pdf_path = output_paths(project, language, leaflet)
     html = render.render_leaflet(render.environment(project), project, localised, language, ui,
                                  draft=language.status in ("draft", "pseudo"), languages=switcher,
                                  pdf_href=pdf_path.name)
     po_path = catalogs.catalog_file(project, leaflet).po_path(code)
     try:
-        pdf = render.pdf_bytes(html, html_path.parent, where=str(po_path if catalog else source.path))
+        pdf = render.pdf_bytes(html, where=str(po_path if catalog else source.path))
     except MissingGlyphError as error:
         raise _located(error, source, localised, catalog, po_path) from None
     return Rendered(localised.fallbacks, html.encode("utf-8"), pdf)
@@ -335,7 +336,8 @@ def write_index(project: Project, languages: list[Language]) -> None:
     for language in scan_order(languages):
         leaflets = []
         for name in project.leaflets:
-            title = localise(read_leaflet(project.leaflet_path(name)), _catalog(project, language, name)).title
+            title = localise(read_leaflet(project.leaflet_path(name)), _catalog(project, language, name),
+                             _judge(project, language, name)).title
             leaflets.append({"title": title.plain, "html": f"{language.tag}/{name}.html",
                              "pdf": f"{language.tag}/{name}.pdf"})
         entries.append({"lang": language.tag, "dir": language.direction, "name": language.native_name,

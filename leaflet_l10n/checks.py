@@ -20,12 +20,15 @@ from .config import Language, Project, registry_line
 from .errors import CatalogError, PlaceholderError
 from .extract import templates_in_memory
 from .glossary import Glossary, load_glossary
-from .plurals import plural_count
+from .plurals import plural_count, same_plural_rule
 from .source import Segment, read_leaflet
 
 ERROR = "error"
 WARNING = "warning"
 ALLOW_FLAG = "allow-{code}"   # a PO flag such as `allow-identical` waives one check for one entry
+# Only judgements a person can make may be waived; safety checks (hidden characters, numbers,
+# links) never are, or a translator could switch them off.
+WAIVABLE = frozenset({"identical", "sentences", "placeholder-order"})
 
 
 @dataclass(frozen=True)
@@ -269,7 +272,7 @@ ENTRY_CHECKS: tuple[Callable[[Entry], Iterable[Finding]], ...] = (
 
 def entry_findings(entry: Entry) -> list[Finding]:
     """Every finding of every check for one entry, less those its `allow-<code>` flags waive."""
-    waived = {flag.removeprefix("allow-") for flag in entry.message.flags if flag.startswith("allow-")}
+    waived = {flag.removeprefix("allow-") for flag in entry.message.flags if flag.startswith("allow-")} & WAIVABLE
     return [finding for check in ENTRY_CHECKS for finding in check(entry) if finding.code not in waived]
 
 
@@ -380,6 +383,9 @@ def _header_findings(catalog: Catalog, language: Language, domain: str, path: Pa
     if catalog.num_plurals != expected:
         yield header("plural-forms", f"the Plural-Forms header has {catalog.num_plurals} forms, CLDR has "
                      f"{expected} for {language.code}: run `invoke update`, or fix the header")
+    elif not same_plural_rule(catalog.plural_expr, language.locale):
+        yield header("plural-forms", f"the Plural-Forms rule {catalog.plural_expr!r} picks other forms than "
+                     f"CLDR's for {language.code}: run `invoke update`, or copy the header from another catalogue")
 
 
 @dataclass

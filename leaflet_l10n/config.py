@@ -268,6 +268,12 @@ def load_project(root: Path | str) -> Project:
         raise ConfigError("`languages` must be tables such as [languages.cy]", path=path,
                           line=key_line(text, "languages"), hint="see the README's 'Adding a language'")
     languages = tuple(_read_language(code, entry, path, text) for code, entry in sorted(registered.items()))
+    tags: dict[str, str] = {source.tag: source.code}
+    for language in languages:      # the tag names the build folder: two codes must not share one
+        if tags.setdefault(language.tag, language.code) != language.code:
+            raise ConfigError(f"{language.code!r} and {tags[language.tag]!r} would both be built as "
+                              f"{language.tag!r}", path=path, line=registry_line(text, language.code),
+                              hint="register the language once, in the form ll_Script_RR")
     return Project(root=root, source_language=source, languages=languages,
                    leaflets=_discover_leaflets(root / "source" / "leaflets"))
 

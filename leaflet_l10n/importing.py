@@ -8,6 +8,7 @@ entry whose English changed since the export comes back fuzzy.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -74,7 +75,10 @@ def _state(message: Message) -> tuple:
     return message.string, message.fuzzy
 
 
-def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None) -> Returned:
+def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None = None,
+           base_digest: str | None = None) -> Returned:
+    """One returned catalogue and its base: the one kept at export, or else the package's,
+    which must then carry the hand-off id whose digest it matches."""
     where = Path(name)
     if where.suffix.lower() in XLIFF_SUFFIXES:
         catalog = read_po(xliff_to_po(data, where), where)
@@ -104,6 +108,9 @@ def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None) -
             raise CatalogError("the package's base/ differs from the export it claims to come from", path=where,
                                line=1, hint="import the zip exactly as it was sent; do not edit base/")
         base_bytes = stored.read_bytes()
+    elif base_bytes is not None and (handoff_id is None or not handoff_id.endswith(f"-{base_digest}")):
+        raise CatalogError(f"the package's base/ is not the export its {ID_HEADER} names", path=where, line=1,
+                           hint=f"import the zip exactly as it was sent, with the {ID_HEADER} header kept")
     if base_bytes is None:
         raise CatalogError(f"cannot find the export this file came from ({ID_HEADER}: {handoff_id})",
                            path=where, line=1, hint="import the whole zip that was sent, which carries its base")
@@ -123,13 +130,18 @@ def read_returned(project: Project, path: Path) -> list[Returned]:
             with zipfile.ZipFile(path) as package:
                 _check_package(package, path)
                 files = _package_files(package.read(RECORD), path)
-                return [_parse(project, f"{path}!{member}", package.read(member),
-                               package.read(f"base/{domain}.po"))
-                        for domain, member in files.items() if member in package.namelist()]
+                bases = {domain: package.read(f"base/{domain}.po") for domain in files}
+                digest = hashlib.sha256(b"".join(bases.values())).hexdigest()[:10]
+                returned = [_parse(project, f"{path}!{member}", package.read(member), bases[domain], digest)
+                            for domain, member in files.items() if member in package.namelist()]
         except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, ValueError,
                 RuntimeError) as exc:      # RuntimeError: an encrypted member
             raise CatalogError(f"not a hand-off package ({exc})", path=path,
                                hint="import the zip made by `invoke export`, or a single .po or .xlf") from None
+        if not returned:
+            raise CatalogError("the package holds no catalogue to import", path=path,
+                               hint="import the zip made by `invoke export`")
+        return returned
     if path.stat().st_size > MAX_PACKAGE_BYTES:
         raise CatalogError(f"larger than {MAX_PACKAGE_BYTES // 2**20} MiB: not a returned translation", path=path,
                            hint="check that this is the right file")

@@ -19,7 +19,11 @@ from .memory import TranslationMemory
 def edit_registry(project: Project, change) -> Project:
     path = project.languages_file
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
-    change(document)
+    try:
+        change(document)
+    except (ValueError, TypeError, KeyError, tomlkit.exceptions.TOMLKitError) as exc:
+        raise ConfigError(f"cannot add to the registry as it is written: {exc}", path=path,
+                          hint="write each language as its own table, [languages.cy], as the README shows") from None
     atomic_write_text(path, tomlkit.dumps(document))
     return load_project(project.root)
 

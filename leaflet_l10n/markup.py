@@ -29,12 +29,12 @@ def unsafe_url(url) -> str | None:
     drop them, so "java\tscript:" would otherwise pass as a relative path."""
     if not isinstance(url, str) or not url.strip():
         return "it is empty"
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
-        return "it contains spaces or control characters"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in url):
+        return "it contains spaces, backslashes or control characters"   # browsers read "/\" as "//"
     scheme = _SCHEME.match(url)
     if scheme and scheme[1].lower() not in SAFE_SCHEMES:
         return f"{scheme[1]}: links are not allowed (only {', '.join(SAFE_SCHEMES)} or a relative path)"
-    if not scheme and (url.startswith("//") or url.startswith("\\")):
+    if not scheme and url.startswith("//"):
         return "a link starting with // leaves the site without saying how"
     return None
 

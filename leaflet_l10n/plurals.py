@@ -1,6 +1,7 @@
 """Plural forms from CLDR, in the form gettext's `Plural-Forms` header needs."""
 from __future__ import annotations
 
+import gettext
 import re
 
 from babel import Locale
@@ -14,6 +15,14 @@ _EXPONENT_OPERAND = re.compile(r"\b[ce]\b")
 def plural_forms(locale: Locale) -> str:
     """`nplurals=N; plural=EXPR;` with one form per CLDR plural category."""
     return _EXPONENT_OPERAND.sub("0", to_gettext(locale.plural_form))
+
+
+def same_plural_rule(expression: str, locale: Locale) -> bool:
+    """Whether a catalogue's plural expression picks CLDR's form for every count up to 1000
+    (gettext compiles both; the pofile reader has already refused one it cannot)."""
+    ours = gettext.c2py(plural_forms(locale).split("plural=", 1)[1].rstrip(";"))
+    theirs = gettext.c2py(expression)
+    return all(ours(n) == theirs(n) for n in range(1001))
 
 
 def plural_count(locale: Locale) -> int:

@@ -238,10 +238,14 @@ def _check_plural_forms(entries: polib.POFile, text: str, path: Path) -> None:
         raise CatalogError(f"the Plural-Forms header {value[:60]!r} is not 'nplurals=N; plural=EXPRESSION;' "
                            "with N from 1 to 6", path=path, line=line, hint=hint)
     try:
-        gettext.c2py(match["expression"])
-    except (ValueError, RecursionError):
+        plural = gettext.c2py(match["expression"])
+        forms = {plural(n) for n in range(1001)}
+    except (ValueError, RecursionError, ArithmeticError, TypeError):
         raise CatalogError(f"the plural expression {match['expression'][:60]!r} is not a C expression "
                            "of n that gettext can evaluate", path=path, line=line, hint=hint) from None
+    if not forms <= set(range(int(match["count"]))):
+        raise CatalogError(f"the plural expression {match['expression'][:60]!r} gives forms outside "
+                           f"0 to {int(match['count']) - 1}", path=path, line=line, hint=hint)
 
 
 def _check_duplicates(entries: polib.POFile, path: Path) -> None:

@@ -21,7 +21,7 @@ def preview(project: Project, code: str, leaflets: list[str] | None = None) -> l
     language = project.language(code)
     names = project.select_leaflets(leaflets)
     result = build(project, [code], list(names))
-    if result.withheld or result.failures:
+    if language.code in result.withheld or result.failures:     # other languages' withholding is no matter
         problem = result.failures[0] if result.failures else result.withheld[language.code][0]
         raise RenderError(f"{code} could not be built, so there is nothing to preview: {problem}",
                           hint=f"run `invoke check --lang {code}` or `invoke build --lang {code}`")

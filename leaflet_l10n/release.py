@@ -12,6 +12,7 @@ _APPROVAL_CODES = {"not-approved", "approval-stale"}
 
 def approve_language(project: Project, code: str, by: str) -> Approval:
     """Record an approval of the current English; refused while the language has errors."""
+    approval.reviewer_name(by)          # before the checks: a bad name is bad input whatever they find
     checker = Checker(project)
     language = project.language(code)
     problems = [f for f in checker.check(language).errors if f.code not in _APPROVAL_CODES]

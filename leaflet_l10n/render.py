@@ -133,12 +133,14 @@ def _glyph_watch() -> Iterator[list[tuple[str, str]]]:
         logger.removeHandler(handler)
 
 
-def pdf_bytes(html: str, base_url: Path, *, where: str) -> bytes:
+def pdf_bytes(html: str, *, where: str) -> bytes:
     """Tagged PDF/UA bytes; MissingGlyphError (with `.character`) when a character has no glyph."""
     from weasyprint import HTML  # slow import: only when a PDF is wanted
 
     with _glyph_watch() as missing:
-        data = HTML(string=html, base_url=str(base_url)).write_pdf(**PDF_OPTIONS)
+        # No base URL: a relative link stays relative, as in the HTML beside the PDF, instead of
+        # becoming a file:// link to the build machine. Styles and fonts need none.
+        data = HTML(string=html, base_url=None).write_pdf(**PDF_OPTIONS)
     if missing:
         char, code = missing[0]
         error = MissingGlyphError(

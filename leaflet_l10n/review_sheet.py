@@ -94,6 +94,6 @@ def review_sheet(project: Project, code: str, leaflets: list[str] | None = None)
         directory = project.build_dir / REVIEW_DIR / language.tag
         atomic_write_text(directory / f"{name}.html", html)
         atomic_write_bytes(directory / f"{name}.pdf",
-                           render.pdf_bytes(html, directory, where=str(catalog_file(project, name).po_path(language.code))))
+                           render.pdf_bytes(html, where=str(catalog_file(project, name).po_path(language.code))))
         written += [directory / f"{name}.html", directory / f"{name}.pdf"]
     return written

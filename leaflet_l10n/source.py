@@ -20,8 +20,10 @@ from .markup import Placeholder
 
 FRONT_MATTER_FENCE = "+++"
 TRANSLATABLE_FIELDS = ("title", "document_type")
-REQUIRED_FIELDS = (*TRANSLATABLE_FIELDS, "published")
 LINK_FIELDS = ("guidance_url", "publisher_url")
+TEXT_FIELDS = (*TRANSLATABLE_FIELDS, "publisher", "isbn", *LINK_FIELDS)   # one line of text each
+REQUIRED_FIELDS = (*TRANSLATABLE_FIELDS, "published")
+PUBLISHED_FIELDS = (*TEXT_FIELDS, "published")       # what a page needs, besides the text
 # GFM tables are recognised so that they are refused as tables, not read as paragraph text.
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 _TRANSLATOR_NOTE = re.compile(r"^<!--\s*translators?:\s*(.*?)\s*-->\s*$", re.IGNORECASE | re.DOTALL)
@@ -123,19 +125,32 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, dict[str, int], st
         if name not in metadata:
             raise SourceError(f"front matter lacks {name!r}", path=path, line=1,
                               hint=f"add a line `{name} = …`")
-    if not isinstance(metadata["published"], dt.date):
-        raise SourceError("'published' is not a date", path=path, line=1,
-                          hint="write it unquoted, e.g. published = 2022-09-22")
     field_lines = {}
     for number, line in enumerate(lines[1:end], start=2):
         key = line.split("=", 1)[0].strip()
         field_lines.setdefault(key, number)
+    if not isinstance(metadata["published"], dt.date) or isinstance(metadata["published"], dt.datetime):
+        raise SourceError("'published' is not a date", path=path, line=field_lines.get("published", 1),
+                          hint="write it unquoted, e.g. published = 2022-09-22")
+    for name in TEXT_FIELDS:
+        value = metadata.get(name, "-")
+        if not isinstance(value, str) or not value.strip() or not value.isprintable():
+            raise SourceError(f"{name!r} must be one line of text", path=path, line=field_lines.get(name, 1),
+                              hint=f'write {name} = "…"')
     for name in LINK_FIELDS:
         if name in metadata and markup.unsafe_url(metadata[name]):
             raise SourceError(f"{name} {str(metadata[name])[:80]!r} cannot be a link: "
                               f"{markup.unsafe_url(metadata[name])}", path=path, line=field_lines.get(name, 1),
                               hint=f'write {name} = "https://…"')
     return metadata, field_lines, "".join(lines[end + 1:]), end + 1
+
+
+def check_publishable(leaflet: "Leaflet") -> None:
+    """A page shows the publisher, ISBN and links: a leaflet without them cannot be built."""
+    missing = [name for name in PUBLISHED_FIELDS if name not in leaflet.metadata]
+    if missing:
+        raise SourceError(f"front matter lacks {', '.join(missing)}, which every page shows", path=leaflet.path,
+                          line=1, hint=f"add a line `{missing[0]} = …`; see the README's 'Adding a leaflet'")
 
 
 def _front_matter_segment(metadata: dict, name: str, line: int, path: Path) -> Segment:

@@ -105,8 +105,8 @@ def test_one_draft_s_broken_placeholder_fails_only_its_own_output(mini):
 def test_an_unexpected_error_in_one_job_leaves_every_other_output_built(mini, monkeypatch):
     from leaflet_l10n import build, load_project, render
     real = render.pdf_bytes
-    monkeypatch.setattr(render, "pdf_bytes", lambda html, base, where: (
-        _raise(MemoryError("out of memory")) if "/cy/" in where else real(html, base, where=where)))
+    monkeypatch.setattr(render, "pdf_bytes", lambda html, where: (
+        _raise(MemoryError("out of memory")) if "/cy/" in where else real(html, where=where)))
     result = build(load_project(mini))               # workers fork, so they see the patch
     states = {o.language: o.state for o in result.outputs}
     assert states == {"en": "built", "cy": "failed"}

@@ -145,3 +145,26 @@ def test_export_names_a_missing_catalogue_and_what_to_do(mini):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "locales/cy/LC_MESSAGES/second.po: catalogue not found" in result.stderr
     assert "invoke extract update" in result.stderr
+
+
+def test_a_package_without_its_handoff_id_cannot_bring_its_own_base(mini, tmp_path):
+    exported = mini / run_task(mini, "export", "--lang", "cy").stdout.strip()
+    shutil.rmtree(mini / "build/handoff/bases")            # as on another machine: no stored base
+    returned = tmp_path / "returned.zip"
+    with zipfile.ZipFile(exported) as package, zipfile.ZipFile(returned, "w") as out:
+        for name in package.namelist():
+            data = package.read(name)
+            if name == "sample.po":
+                data = b"\n".join(line for line in data.split(b"\n") if b"X-Handoff-Id" not in line)
+            out.writestr(name, data)
+    result = run_task(mini, "import", str(returned), check=False)
+    assert result.returncode == 2 and "base/ is not the export its X-Handoff-Id names" in result.stderr
+
+
+def test_preview_of_one_language_ignores_another_withheld_language(mini):
+    run_task(mini, "init", "--lang", "pl")
+    registry = mini / "locales/languages.toml"
+    registry.write_text(registry.read_text().replace('[languages.pl]\nstatus = "draft"',
+                                                     '[languages.pl]\nstatus = "published"'))
+    result = run_task(mini, "preview", "--lang", "cy")
+    assert "cy/sample-1.png" in result.stdout

@@ -5,6 +5,7 @@ character or a swapped link, and the parsers meet arbitrary bytes with typed err
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import fill, run_task
+from helpers import pdf_objects
 from leaflet_l10n import PipelineError, load_project
 from leaflet_l10n.importing import read_returned
 from leaflet_l10n.source import parse_leaflet
@@ -68,7 +70,6 @@ def _catalogues(root: Path) -> dict[Path, bytes]:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_hostile_input_is_refused_with_one_clear_message(mini, name):
     case = CASES[name]
-    run_task(mini, "build")
     _prepare(mini, case)
     catalogues = _catalogues(mini)
     outside = set(mini.parent.iterdir())
@@ -174,3 +175,22 @@ def test_import_meets_any_package_with_a_typed_error(mini, tmp_path, members):
         read_returned(load_project(mini), path)
     except PipelineError:
         pass
+
+
+def test_a_flag_cannot_waive_a_safety_check_and_the_index_shows_english_too(mini):
+    po = mini / "locales/cy/LC_MESSAGES/sample.po"
+    _confirm(po, "Having a sample procedure", "Cael triniaeth \u202eenghreifftiol", "allow-hidden-characters")
+    assert "hidden-characters" in run_task(mini, "check", "--lang", "cy").stdout
+    run_task(mini, "build")
+    for page in ("cy/sample.html", "index.html"):
+        text = (mini / "build" / page).read_text(encoding="utf-8")
+        assert "\u202e" not in text and "Having a sample procedure" in text, page
+
+
+def test_a_relative_link_stays_relative_in_the_pdf(mini):
+    leaflet = mini / "source/leaflets/sample.md"
+    leaflet.write_text(leaflet.read_text(encoding="utf-8") + "\nSee [the consent page](consent.html).\n",
+                       encoding="utf-8")
+    run_task(mini, "build", "--lang", "en")
+    targets = re.findall(rb"/URI \(([^)]*)\)", pdf_objects(mini / "build/en/sample.pdf"))
+    assert b"consent.html" in targets and not any(t.startswith(b"file:") for t in targets)
