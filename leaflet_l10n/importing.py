@@ -21,8 +21,8 @@ from .checks import Checker, Entry
 from .config import Project
 from .errors import CatalogError, PipelineError
 from .fileio import write_if_changed
-from .pofile import Catalog, read_po, write_po
 from .handoff import HANDOFF_ID, ID_HEADER, RECORD, base_dir
+from .pofile import Catalog, read_po, write_po
 from .xliff import unit_lines, xliff_to_po
 
 # Problems that make a returned file unsafe to merge at all; the rest are for `invoke check`.
