@@ -23,9 +23,9 @@ from babel.support import NullTranslations
 from . import catalogs, checks, render, status, textcompare
 from .config import UI_DOMAIN, Language, Project, inside, load_project
 from .errors import MissingGlyphError, PipelineError, RenderError
+from .extract import leaflet_template, ui_template
 from .fileio import atomic_write_bytes, atomic_write_text
 from .glossary import load_glossary
-from .extract import leaflet_template, ui_template
 from .pseudo import pseudo_catalog
 from .scripts import scan_order
 from .source import check_publishable, read_leaflet

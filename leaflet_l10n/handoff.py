@@ -22,9 +22,9 @@ from .catalogs import catalog_file, read_catalog
 from .config import UI_DOMAIN, Language, Project, inside
 from .errors import ConfigError
 from .fileio import atomic_write_bytes
-from .pofile import Catalog, write_po
 from .glossary import load_glossary
 from .memory import TranslationMemory
+from .pofile import Catalog, write_po
 from .status import check_project, statistics
 from .xliff import po_to_xliff
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .build import BuildResult
-from .importing import ImportResult
 from .catalogs import UpdateResult
 from .checks import msgid_start
+from .importing import ImportResult
 from .status import STATES
 
 
