@@ -8,17 +8,8 @@ from .build import BuildResult, build
 from .catalogs import init_catalog, read_catalog
 from .checks import Finding, check_language
 from .config import Language, Project, load_project
-from .errors import (
-                     CatalogError,
-                     ConfigError,
-                     GateError,
-                     MissingGlyphError,
-                     PipelineError,
-                     PlaceholderError,
-                     RenderError,
-                     SourceError,
-                     UnknownLanguageError,
-)
+from .errors import (CatalogError, ConfigError, GateError, MissingGlyphError, PipelineError,
+                     PlaceholderError, RenderError, SourceError, UnknownLanguageError)
 from .extract import extract
 from .handoff import export, export_tmx
 from .importing import ImportRefused, import_file
