@@ -18,7 +18,8 @@ import polib
 from babel.messages import catalog as babel_catalog
 from babel.messages.catalog import Message
 
-from .errors import CatalogError
+from .config import parse_locale
+from .errors import CatalogError, UnknownLanguageError
 
 LINE_WIDTH = 76
 # Both Babel and polib quietly repair a broken line by dropping characters, which in
@@ -94,6 +95,7 @@ def read_po(data: bytes, path: Path) -> Catalog:
     _check_lines(text, path)
     entries = _parse(text, path)
     _check_charset(entries, path)
+    _check_language(entries, text, path)
     _check_plural_forms(entries, text, path)
     _check_duplicates(entries, path)
     try:
@@ -225,13 +227,28 @@ def _check_charset(entries: polib.POFile, path: Path) -> None:
                            hint="set Content-Type: text/plain; charset=UTF-8 and save as UTF-8")
 
 
+def _check_language(entries: polib.POFile, text: str, path: Path) -> None:
+    """A Language header passes the one gate for language codes, like every code that enters."""
+    code = entries.metadata.get("Language", "").strip()
+    if code:
+        try:
+            parse_locale(code)
+        except UnknownLanguageError as exc:
+            raise CatalogError(f"the Language header: {exc.message}", path=path,
+                               line=_header_line(text, "Language"), hint=exc.hint) from None
+
+
+def _header_line(text: str, name: str) -> int:
+    return next((number for number, line in enumerate(text.split("\n"), start=1)
+                 if line.lstrip('"').startswith(f"{name}:")), 1)
+
+
 def _check_plural_forms(entries: polib.POFile, text: str, path: Path) -> None:
     """A Plural-Forms header gettext can use; the expression is parsed, never evaluated by us."""
     value = entries.metadata.get("Plural-Forms")
     if value is None:
         return
-    line = next((number for number, line in enumerate(text.split("\n"), start=1)
-                 if line.lstrip('"').startswith("Plural-Forms:")), 1)
+    line = _header_line(text, "Plural-Forms")
     hint = "run `invoke update`, which writes the header from CLDR, or copy it from another catalogue"
     match = _PLURAL_FORMS.fullmatch(value)
     if not match or not 1 <= int(match["count"]) <= 6:
