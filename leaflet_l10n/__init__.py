@@ -8,11 +8,11 @@ from .build import BuildResult, build
 from .catalogs import init_catalog, read_catalog
 from .checks import Finding, check_language
 from .config import Language, Project, load_project
-from .errors import (CatalogError, ConfigError, GateError, MissingGlyphError, PipelineError,
+from .errors import (CatalogError, ConfigError, GateError, ImportRefused, MissingGlyphError, PipelineError,
                      PlaceholderError, RenderError, SourceError, UnknownLanguageError)
 from .extract import extract
 from .handoff import export, export_tmx
-from .importing import ImportRefused, import_file
+from .importing import import_file
 from .languages import init_language, update
 from .lock import Holder, ProjectBusy, project_lock, timeout_from
 from .preview import preview

@@ -19,8 +19,10 @@ class PipelineError(Exception):
         self.hint = hint
 
     def __reduce__(self):
-        # Keep the keyword fields when an error crosses a process boundary.
-        return (_rebuild, (type(self), self.message, self.path, self.line, self.hint))
+        # Keep the keyword fields, and any set later (MissingGlyphError.character), when an
+        # error crosses a process boundary.
+        extra = {k: v for k, v in self.__dict__.items() if k not in ("message", "path", "line", "hint")}
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.hint), extra or None)
 
     @property
     def location(self) -> str:
@@ -63,6 +65,19 @@ class MissingGlyphError(RenderError):
 
 class GateError(PipelineError):
     """A published language was withheld by the release gate."""
+
+
+class ImportRefused(PipelineError):
+    """A translator's returned work has errors; nothing was changed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(f"import refused, no catalogue changed: {len(problems)} problem(s)\n  "
+                         + "\n  ".join(problems),
+                         hint="fix these in the returned file (or ask the translator to), then import again")
+        self.problems = problems
+
+    def __reduce__(self):
+        return (ImportRefused, (self.problems,))
 
 
 def _rebuild(cls, message, path, line, hint):

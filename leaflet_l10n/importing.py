@@ -19,7 +19,7 @@ from babel.messages.catalog import Message
 from .catalogs import catalog_file, read_catalog
 from .checks import Checker, Entry
 from .config import Project
-from .errors import CatalogError, PipelineError
+from .errors import CatalogError, ImportRefused
 from .fileio import write_if_changed
 from .handoff import HANDOFF_ID, ID_HEADER, RECORD, base_dir
 from .pofile import Catalog, read_po, write_po
@@ -32,16 +32,6 @@ XLIFF_SUFFIXES = {".xlf", ".xliff"}
 MAX_PACKAGE_BYTES = 50 * 2**20          # uncompressed, all files together
 MAX_PACKAGE_FILES = 500
 MAX_COMPRESSION_RATIO = 100
-
-
-class ImportRefused(PipelineError):
-    """The returned work has errors; nothing was changed."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"import refused, no catalogue changed: {len(problems)} problem(s)\n  "
-                         + "\n  ".join(problems),
-                         hint="fix these in the returned file (or ask the translator to), then import again")
-        self.problems = problems
 
 
 @dataclass
