@@ -137,10 +137,8 @@ def _interface(catalog, judge: checks.Judge | None):
 
 def _refuse_broken_format(message, path: Path | None) -> None:
     """Python's % would refuse this translation when Jinja formats it: the page cannot be made."""
-    sources = catalogs.ids_of(message)
-    for index, translation in enumerate(catalogs.strings_of(message)):
-        source = sources[min(index, len(sources) - 1)]     # plural forms after the first: msgid_plural
-        problem = translation and textcompare.format_error(source, translation, percent=True)
+    for source, translation in catalogs.translation_pairs(message):
+        problem = textcompare.format_error(source, translation, percent=True)
         if problem:
             raise RenderError(f"the translation of {catalogs.key_of(message.id)!r} breaks the page: {problem}",
                               path=path, line=message.lineno, hint="fix it; `invoke check` lists such errors")

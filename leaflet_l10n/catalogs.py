@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,15 @@ def ids_of(message: Message) -> tuple[str, ...]:
 def strings_of(message: Message) -> tuple[str, ...]:
     """A message's msgstr, or its plural msgstr[N], always as a tuple of strings."""
     return message.string if isinstance(message.string, tuple) else (message.string or "",)
+
+
+def translation_pairs(message: Message) -> Iterator[tuple[str, str]]:
+    """(English, translation) for each form translated; plural forms after the first
+    go with the English plural."""
+    sources = ids_of(message)
+    for index, translation in enumerate(strings_of(message)):
+        if translation:
+            yield sources[0 if index == 0 else -1], translation
 
 
 def key_of(msgid) -> str:

@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog, Message
 
 from . import markup, textcompare
 from .approval import is_current, source_fingerprint
-from .catalogs import catalog_file, ids_of, key_of, read_catalog, strings_of
+from .catalogs import catalog_file, ids_of, key_of, read_catalog, strings_of, translation_pairs
 from .config import Language, Project, registry_line
 from .errors import CatalogError, PlaceholderError
 from .extract import templates_in_memory
@@ -105,11 +105,8 @@ class Entry:
 
     def pairs(self) -> Iterator[tuple[str, str]]:
         """(English, translation); plural forms after the first compare with the English plural."""
-        if self.message.fuzzy:
-            return
-        for index, translation in enumerate(self.strings):
-            if translation:
-                yield self.sources[0 if index == 0 else -1], translation
+        if not self.message.fuzzy:
+            yield from translation_pairs(self.message)
 
 
 # -- missing and stale --------------------------------------------------------
