@@ -25,7 +25,7 @@ from .config import UI_DOMAIN, Language, Project, inside, load_project
 from .errors import MissingGlyphError, PipelineError, RenderError
 from .extract import leaflet_template, ui_template
 from .fileio import atomic_write_bytes, atomic_write_text
-from .glossary import load_glossary
+from .glossary import Glossary, load_glossary
 from .pseudo import pseudo_catalog
 from .scripts import scan_order
 from .source import check_publishable, read_leaflet
@@ -114,11 +114,10 @@ def _file_sha256(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
-def _judge(project: Project, language: Language, domain: str) -> checks.Judge | None:
+def _judge(project: Project, language: Language, domain: str, glossary: Glossary) -> checks.Judge | None:
     if language.is_source or language.is_pseudo:
         return None
-    return checks.Judge(language, domain, catalogs.catalog_file(project, domain).po_path(language.code),
-                        load_glossary(project.locales_dir))
+    return checks.Judge(language, domain, catalogs.catalog_file(project, domain).po_path(language.code), glossary)
 
 
 def _interface(catalog, judge: checks.Judge | None):
@@ -161,8 +160,9 @@ def render_one(root: str, leaflet: str, code: str, switcher: list[dict]) -> Rend
     check_publishable(source)
     catalog = _catalog(project, language, leaflet)
     ui_catalog = _catalog(project, language, UI_DOMAIN)
-    ui = _interface(ui_catalog, _judge(project, language, UI_DOMAIN))
-    localised = localise(source, catalog, _judge(project, language, leaflet))
+    glossary = load_glossary(project.locales_dir)
+    ui = _interface(ui_catalog, _judge(project, language, UI_DOMAIN, glossary))
+    localised = localise(source, catalog, _judge(project, language, leaflet, glossary))
     _, pdf_path = output_paths(project, language, leaflet)
     html = render.render_leaflet(render.environment(project), project, localised, language, ui,
                                  draft=language.status in ("draft", "pseudo"), languages=switcher,
@@ -330,12 +330,13 @@ def _die_with(parent: int) -> None:
 
 def write_index(project: Project, languages: list[Language]) -> None:
     env = render.environment(project)
+    glossary = load_glossary(project.locales_dir)
     entries = []
     for language in scan_order(languages):
         leaflets = []
         for name in project.leaflets:
             title = localise(read_leaflet(project.leaflet_path(name)), _catalog(project, language, name),
-                             _judge(project, language, name)).title
+                             _judge(project, language, name, glossary)).title
             leaflets.append({"title": title.plain, "html": f"{language.tag}/{name}.html",
                              "pdf": f"{language.tag}/{name}.pdf"})
         entries.append({"lang": language.tag, "dir": language.direction, "name": language.native_name,
