@@ -181,10 +181,10 @@ def merge(catalog: Catalog, template: Catalog) -> tuple[str, ...]:
         old = kept.get(_key(catalog, message))
         if old is not None:
             message.user_comments = list(old.user_comments)
-        matched = by_msgid.get(message.previous_id[0]) if message.previous_id and old is None else None
-        source = old if old is not None else matched
-        if source is not None and message.fuzzy and source.fuzzy and source.previous_id:
-            message.previous_id, message.previous_context = source.previous_id, previous_context(source)
+        # The entry this one came from: the same English, or the English Babel fuzzily matched.
+        origin = old if old is not None else by_msgid.get(message.previous_id[0]) if message.previous_id else None
+        if origin is not None and message.fuzzy and origin.fuzzy and origin.previous_id:
+            message.previous_id, message.previous_context = origin.previous_id, previous_context(origin)
     _fit_plurals(catalog)
     return tuple(message.id for message in catalog
                  if message.id and message.fuzzy and message.id not in before)

@@ -145,9 +145,9 @@ def _check_package(package: zipfile.ZipFile, path: Path) -> None:
     problem = (f"{len(members)} files (at most {MAX_PACKAGE_FILES})" if len(members) > MAX_PACKAGE_FILES else
                f"{total} bytes uncompressed (at most {MAX_PACKAGE_BYTES})" if total > MAX_PACKAGE_BYTES else None)
     for member in members:
-        name = PurePosixPath(member.filename.replace("\\", "/"))
         if problem:
             break
+        name = PurePosixPath(member.filename.replace("\\", "/"))
         if name.is_absolute() or ".." in name.parts or ":" in member.filename:
             problem = f"the name {member.filename!r} leaves the package"
         elif member.flag_bits & 0x1:
