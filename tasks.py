@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from pathlib import Path
@@ -60,7 +59,7 @@ def _text_or_json(format: str) -> None:
 def extract(c):
     """Extract the English strings into locales/<domain>.pot."""
     changed = pipeline.extract(pipeline.load_project(ROOT))
-    print(pipeline.report.extract_summary(changed))
+    print(pipeline.extract_summary(changed))
 
 
 @task(help={"lang": "Language code to initialise, e.g. cy or zh_Hans"})
@@ -68,7 +67,7 @@ def extract(c):
 @writes
 def init(c, lang):
     """Create the catalogues of a new language and register it as a draft."""
-    print(pipeline.report.init_summary(pipeline.init_language(pipeline.load_project(ROOT), lang)))
+    print(pipeline.init_summary(pipeline.init_language(pipeline.load_project(ROOT), lang)))
 
 
 @task(help={"lang": "Only this language (repeatable); default: every registered language"}, iterable=["lang"])
@@ -77,7 +76,7 @@ def init(c, lang):
 def update(c, lang=None):
     """Merge the .pot templates into every catalogue (fuzzy-matching changed strings)."""
     project = pipeline.load_project(ROOT)
-    print(pipeline.report.update_summary(pipeline.update(project, lang), project.root))
+    print(pipeline.update_summary(pipeline.update(project, lang), project.root))
 
 
 @task(help={"lang": "Only this language (repeatable); default: all, English included",
@@ -88,7 +87,7 @@ def update(c, lang=None):
 def build(c, lang=None, leaflet=None):
     """Build HTML and PDF for every leaflet and language, plus build/index.html."""
     result = pipeline.build(pipeline.load_project(ROOT), lang, leaflet)
-    print(pipeline.report.build_summary(result))
+    print(pipeline.build_summary(result))
     if not result.ok:
         raise Exit("build incomplete: see above", code=1)
 
@@ -102,9 +101,9 @@ def build(c, lang=None, leaflet=None):
 def check(c, lang=None, leaflet=None, strict=False, format="text"):
     """Report missing, stale and unsafe translations; fails when a published language has errors."""
     _text_or_json(format)
-    result = pipeline.check_project(pipeline.load_project(ROOT), lang, leaflet)
-    print(pipeline.status.status_json(result) if format == "json" else pipeline.report.status_text(result), end="")
-    failing = pipeline.status.blocking(result, strict)
+    status = pipeline.check_project(pipeline.load_project(ROOT), lang, leaflet)
+    print(pipeline.as_json(status) if format == "json" else pipeline.status_text(status), end="")
+    failing = status.blocking(strict)
     if failing:
         raise Exit(f"check failed: errors in {', '.join(failing)}", code=1)
 
@@ -145,8 +144,8 @@ def preview(c, lang, leaflet=None):
 def stats(c, lang=None, format="text"):
     """Segments and words translated, fuzzy and untranslated, per language and leaflet."""
     _text_or_json(format)
-    rows = pipeline.status.statistics(pipeline.check_project(pipeline.load_project(ROOT), lang))
-    print(json.dumps(rows, indent=2) if format == "json" else pipeline.report.stats_table(rows))
+    status = pipeline.check_project(pipeline.load_project(ROOT), lang)
+    print(pipeline.stats_json(status) if format == "json" else pipeline.stats_table(status))
 
 
 @task(name="tm-export", help={"lang": "The language whose translation memory to export"})
@@ -174,7 +173,7 @@ def export(c, lang, leaflet=None, format="po"):
 def import_(c, file):
     """Check a translator's returned work, then merge it; refused whole if anything is wrong."""
     result = pipeline.import_file(pipeline.load_project(ROOT), Path(file))
-    print(pipeline.report.import_summary(result))
+    print(pipeline.import_summary(result))
     if result.conflicts:
         raise Exit("conflicts: the repository versions were kept; resolve them by hand", code=1)
 

@@ -2,37 +2,38 @@
 
 Markdown leaflets → gettext catalogues → per-language HTML and PDF, with
 checks that keep missing, stale or unsafe translations away from patients.
+The core pipeline lives at the top of the package; `exchange` (translators'
+hand-off and import) and `release` (approval, review, previews) build on it.
 """
-from . import report, status
 from .build import BuildResult, build
-from .catalogs import init_catalog, read_catalog
-from .checks import Finding, check_language
+from .catalogs import EntryState, init_catalog, read_catalog
+from .checks import Checker, check_project
 from .config import Language, Project, load_project
 from .errors import (CatalogError, ConfigError, GateError, ImportRefused, MissingGlyphError, PipelineError,
-                     PlaceholderError, RenderError, SourceError, UnknownLanguageError)
+                     PlaceholderError, ProjectBusy, RenderError, SourceError, UnknownLanguageError)
+from .exchange import export, export_tmx, import_file, import_summary
 from .extract import extract
-from .handoff import export, export_tmx
-from .importing import import_file
 from .languages import init_language, update
-from .lock import Holder, ProjectBusy, project_lock, timeout_from
-from .preview import preview
-from .release import approve_language, publish_language
-from .review_sheet import review_sheet
-from .status import check_project
+from .lock import Holder, project_lock, timeout_from
+from .release import approve_language, preview, publish_language, review_sheet
+from .report import (build_summary, extract_summary, init_summary, stats_json, stats_table, status_text,
+                     update_summary)
+from .status import Finding, ProjectStatus, as_json
 
 __all__ = [
     # stages
     "extract", "init_language", "update", "init_catalog", "read_catalog",
-    "check_language", "check_project", "build", "preview", "export", "export_tmx", "import_file",
+    "Checker", "check_project", "build", "preview", "export", "export_tmx", "import_file",
     "review_sheet", "approve_language", "publish_language",
     # one writer at a time
     "project_lock", "timeout_from", "Holder",
     # model and results
-    "load_project", "Project", "Language", "Finding", "BuildResult",
+    "load_project", "Project", "Language", "EntryState", "Finding", "ProjectStatus", "BuildResult",
+    # what the tasks print
+    "as_json", "status_text", "stats_table", "stats_json", "extract_summary", "init_summary",
+    "update_summary", "build_summary", "import_summary",
     # errors
     "PipelineError", "ConfigError", "UnknownLanguageError", "SourceError", "CatalogError",
     "PlaceholderError", "RenderError", "MissingGlyphError", "GateError", "ImportRefused",
     "ProjectBusy",
-    # reporting
-    "report", "status",
 ]

@@ -1,28 +1,40 @@
-"""Catalogue files: where they live, how they are created, merged and compiled.
+"""Catalogue files: where they live, how they are created, merged and compiled,
+and the one rule that decides an entry's state.
 
 Every read and write goes through `pofile` (one parser, one writer). Merging is
 Babel's `Catalog.update`, made to behave like gettext's msgmerge: idempotent,
 and reversible (English that comes back takes back its obsolete translation).
 Every write is atomic.
+
+Pseudo-locales get generated catalogues that show layout problems before real
+translations arrive. en-XA: every letter accented and the text about 35% longer,
+in brackets, so clipped, concatenated or hard-coded text stands out. ar-XB: each
+word mirrored on a right-to-left page, so an unmirrored layout stands out. Tags
+and placeholders are kept, so the pseudo-text renders like a real translation.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from babel.messages.catalog import Message
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 
+from . import markup
 from .config import Language, Project, inside
 from .errors import CatalogError
 from .fileio import atomic_write_bytes
 from .plurals import plural_forms
 from .pofile import Catalog, previous_context, read_po, write_po
+from .textcompare import FORMAT_PLACEHOLDER
 
 HEADER_COMMENT = """\
 # Translations of {domain}.
@@ -81,9 +93,29 @@ def translation_pairs(message: Message) -> Iterator[tuple[str, str]]:
             yield sources[0 if index == 0 else -1], translation
 
 
+class EntryState(str, Enum):
+    """What a translator still has to do for an entry; the one vocabulary of code, JSON and reports."""
+    TRANSLATED = "translated"
+    FUZZY = "fuzzy"                # translated, but the English changed since (or a person must confirm it)
+    UNTRANSLATED = "untranslated"  # absent, empty, or with an empty plural form
+
+
+def entry_state(message: Message | None) -> EntryState:
+    """The one rule for an entry's state, shared by checks, statistics, review sheets and rendering."""
+    if message is None or not all(strings_of(message)):
+        return EntryState.UNTRANSLATED
+    return EntryState.FUZZY if message.fuzzy else EntryState.TRANSLATED
+
+
 def key_of(msgid) -> str:
     """The singular msgid: how entries are looked up and located."""
     return msgid[0] if isinstance(msgid, tuple) else msgid
+
+
+def msgid_start(msgid, width: int = 60) -> str:
+    """The start of a msgid, to name its entry in a message."""
+    text = key_of(msgid)
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def read_catalog(path: Path) -> Catalog:
@@ -227,8 +259,44 @@ def translations(catalog: Catalog) -> Translations:
     return Translations(fp=buffer, domain=catalog.domain)
 
 
-def translated_string(message: Message | None) -> str | None:
-    """The usable translation of a message: None when missing or fuzzy."""
-    if message is None or message.fuzzy or not message.string:
-        return None
-    return strings_of(message)[0] or None
+# -- pseudo-locales -------------------------------------------------------------
+
+_ACCENTED = str.maketrans("aceinosuyACEINOSUYz", "áçéîñöšüýÅÇÉÎÑÖŠÜÝž")
+_KEPT = re.compile(f"{markup.TAG.pattern}|{FORMAT_PLACEHOLDER.pattern}|https?://\\S+|www\\.\\S+")
+_FILLER = "one two three four five six seven eight nine ten".split()
+_RLO, _PDF = "\u202e", "\u202c"   # right-to-left override, pop directional formatting
+
+
+def _map_text(text: str, change) -> str:
+    """Apply `change` to the words only, never to tags, placeholders or addresses."""
+    parts, position = [], 0
+    for match in _KEPT.finditer(text):
+        parts += [change(text[position:match.start()]), match.group(0)]
+        position = match.end()
+    return "".join(parts) + change(text[position:])
+
+
+def accented(text: str) -> str:
+    plain_length = len(markup.to_plain(text))
+    filler = []
+    while len(" ".join(filler)) < math.ceil(plain_length * 0.35):
+        filler.append(_FILLER[len(filler) % len(_FILLER)])
+    padding = (" " + " ".join(filler)) if filler else ""
+    return f"[{_map_text(text, lambda piece: piece.translate(_ACCENTED))}{padding}]"
+
+
+def mirrored(text: str) -> str:
+    return _map_text(text, lambda piece: re.sub(r"\S+", lambda m: f"{_RLO}{m.group(0)}{_PDF}", piece))
+
+
+def pseudo_catalog(template: Catalog, language: Language) -> Catalog:
+    transform = accented if language.code == "en_XA" else mirrored
+    catalog = Catalog(locale=language.locale, domain=template.domain)
+    for message in template:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            catalog.add(message.id, tuple(transform(i) for i in message.id), flags=message.flags)
+        else:
+            catalog.add(message.id, transform(message.id), flags=message.flags)
+    return catalog

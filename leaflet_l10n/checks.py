@@ -8,66 +8,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
+from translate.filters.checks import FilterFailure, StandardChecker
 
 from . import markup, textcompare
-from .approval import is_current, source_fingerprint
-from .catalogs import catalog_file, ids_of, key_of, read_catalog, strings_of, translation_pairs
-from .config import Language, Project, registry_line
+from .catalogs import (EntryState, catalog_file, entry_state, ids_of, key_of, msgid_start, read_catalog,
+                       strings_of, translation_pairs)
+from .config import UI_DOMAIN, Language, Project, registry_line
 from .errors import CatalogError, PlaceholderError
-from .extract import templates_in_memory
+from .extract import English, read_english
 from .glossary import Glossary, load_glossary
 from .plurals import plural_count, same_plural_rule
-from .source import Segment, read_leaflet
-
-ERROR = "error"
-WARNING = "warning"
+from .source import Segment
+from .status import ERROR, WARNING, CatalogStatus, Finding, LanguageStatus, ProjectStatus, Tally, errors
 ALLOW_FLAG = "allow-{code}"   # a PO flag such as `allow-identical` waives one check for one entry
 # Only judgements a person can make may be waived; safety checks (hidden characters, numbers,
 # links) never are, or a translator could switch them off.
 WAIVABLE = frozenset({"identical", "sentences", "placeholder-order"})
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str
-    code: str
-    language: str
-    domain: str
-    path: Path
-    line: int | None
-    msgid: str
-    message: str
-    detail: str = ""
-    risk: str = ""
-
-    @property
-    def location(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else str(self.path)
-
-    def location_in(self, root: Path) -> str:
-        where = _relative(self.path, root)
-        return f"{where}:{self.line}" if self.line else where
-
-    def to_dict(self, root: Path) -> dict:
-        return {"severity": self.severity, "code": self.code, "language": self.language,
-                "domain": self.domain, "file": _relative(self.path, root), "line": self.line,
-                "msgid": self.msgid, "message": self.message, "detail": self.detail, "risk": self.risk}
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def msgid_start(msgid, width: int = 60) -> str:
-    text = key_of(msgid)
-    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -237,9 +197,16 @@ def check_hidden_characters(entry: Entry) -> Iterator[Finding]:
                                 "they can hide or reorder text")
 
 
+_TOOLKIT = StandardChecker()
+
+
 def check_whitespace(entry: Entry) -> Iterator[Finding]:
+    """Translate Toolkit's own start and end whitespace checks."""
     for source, translation in entry.pairs():
-        if textcompare.edge_whitespace(source) != textcompare.edge_whitespace(translation):
+        try:
+            _TOOLKIT.startwhitespace(source, translation)
+            _TOOLKIT.endwhitespace(source, translation)
+        except FilterFailure:
             yield entry.finding(ERROR, "whitespace", "leading or trailing spaces differ from the English")
 
 
@@ -289,77 +256,67 @@ class Judge:
 
 # -- catalogues and languages -------------------------------------------------
 
-@dataclass
-class CatalogReport:
-    """Findings and counts for one (language, domain)."""
-    language: Language
-    domain: str
-    path: Path
-    findings: list[Finding] = field(default_factory=list)
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)   # state → {segments, words}
-
-    def count(self, state: str, msgid) -> None:
-        words = len(markup.to_plain(key_of(msgid)).split())
-        bucket = self.counts.setdefault(state, {"segments": 0, "words": 0})
-        bucket["segments"] += 1
-        bucket["words"] += words
-
-    def all_missing(self, template: Catalog) -> "CatalogReport":
-        """Count every segment as missing: the catalogue is absent or unreadable."""
-        for message in template:
-            if message.id:
-                self.count("missing", message.id)
-        return self
-
-
-def _state(message: Message | None) -> str:
-    if message is None:
-        return "missing"
-    if not all(strings_of(message)):
-        return "missing"
-    return "fuzzy" if message.fuzzy else "translated"
-
-
-def check_catalog(project: Project, language: Language, domain: str, template: Catalog,
-                  segments: dict[str, Segment], glossary: Glossary) -> CatalogReport:
+def check_catalog(project: Project, language: Language, domain: str, english: English,
+                  glossary: Glossary) -> CatalogStatus:
+    """Every finding of one catalogue against the English as it is now, and its tally."""
     path = catalog_file(project, domain).po_path(language.code)
-    report = CatalogReport(language, domain, path)
-    if not path.is_file():
-        report.findings.append(Finding(ERROR, "no-catalogue", language.code, domain, path, None, "",
-                                       "no catalogue for this leaflet: run `invoke extract update` to create it"))
-        return report.all_missing(template)
+    template = english.templates[domain]
     try:
-        catalog = read_catalog(path)
+        catalog = read_catalog(path) if path.is_file() else None
     except CatalogError as exc:
-        report.findings.append(Finding(ERROR, "syntax", language.code, domain, exc.path or path, exc.line, "",
-                                       f"{exc.message}: {exc.hint}"))
-        return report.all_missing(template)
-    report.findings.extend(_header_findings(catalog, language, domain, path))
+        return _unreadable(language, domain, path, template, Finding(
+            ERROR, "syntax", language.code, domain, exc.path or path, exc.line, "", f"{exc.message}: {exc.hint}"))
+    if catalog is None:
+        return _unreadable(language, domain, path, template, Finding(
+            ERROR, "no-catalogue", language.code, domain, path, None, "",
+            "no catalogue for this leaflet: run `invoke extract update` to create it"))
+    findings = [*_header_findings(catalog, language, domain, path)]
+    segments = english.segments(domain)
     unmatched = [key_of(m.id) for m in catalog if m.id and m.id not in template]
+    tally = Tally()
     for source_message in template:
         if not source_message.id:
             continue
         message = catalog.get(source_message.id)
-        report.count(_state(message), source_message.id)
+        tally = tally.counted(entry_state(message), _words(source_message.id))
         if message is None:
-            where, line = source_message.locations[0] if source_message.locations else (path, None)
-            detail, risk = _closest_change(source_message.id, unmatched)
-            report.findings.append(Finding(
-                ERROR, "not-in-catalogue", language.code, domain, project.root / where, line,
-                msgid_start(source_message.id),
-                f"the English has this text but {path.relative_to(project.root)} does not: "
-                "run `invoke extract update`, then translate it", detail, risk))
-            continue
-        entry = Entry(language, domain, path, message.lineno, message, glossary,
-                      segments.get(key_of(message.id)))
-        report.findings.extend(entry_findings(entry))
+            findings.append(_not_in_catalogue(project, language, domain, path, source_message, unmatched))
+        else:
+            findings += entry_findings(Entry(language, domain, path, message.lineno, message, glossary,
+                                             segments.get(key_of(message.id))))
+    findings += _obsolete_findings(catalog, language, domain, path)
+    return CatalogStatus(domain, path, tally, tuple(findings))
+
+
+def _words(msgid) -> int:
+    return len(markup.to_plain(key_of(msgid)).split())
+
+
+def _unreadable(language: Language, domain: str, path: Path, template: Catalog, finding: Finding) -> CatalogStatus:
+    """A catalogue that is absent or cannot be read: every segment counts as untranslated."""
+    tally = Tally()
+    for message in template:
+        if message.id:
+            tally = tally.counted(EntryState.UNTRANSLATED, _words(message.id))
+    return CatalogStatus(domain, path, tally, (finding,))
+
+
+def _not_in_catalogue(project: Project, language: Language, domain: str, path: Path, source_message: Message,
+                      unmatched: list[str]) -> Finding:
+    where, line = source_message.locations[0] if source_message.locations else (path, None)
+    detail, risk = _closest_change(source_message.id, unmatched)
+    return Finding(ERROR, "not-in-catalogue", language.code, domain, project.root / where, line,
+                   msgid_start(source_message.id), f"the English has this text but "
+                   f"{path.relative_to(project.root)} does not: run `invoke extract update`, then translate it",
+                   detail, risk)
+
+
+def _obsolete_findings(catalog: Catalog, language: Language, domain: str, path: Path) -> Iterator[Finding]:
     if catalog.obsolete:
         first = next(iter(catalog.obsolete.values()))
-        report.findings.append(Finding(
-            WARNING, "obsolete", language.code, domain, path, first.lineno, msgid_start(first.id),
-            f"{len(catalog.obsolete)} obsolete entries (#~) no longer in the English: "
-            "reuse them if they help, otherwise they can be deleted"))
-    return report
+        yield Finding(WARNING, "obsolete", language.code, domain, path, first.lineno, msgid_start(first.id),
+                      f"{len(catalog.obsolete)} obsolete entries (#~) no longer in the English: "
+                      "reuse them if they help, otherwise they can be deleted")
 
 
 def _closest_change(msgid, candidates: list[str]) -> tuple[str, str]:
@@ -385,23 +342,8 @@ def _header_findings(catalog: Catalog, language: Language, domain: str, path: Pa
                      f"CLDR's for {language.code}: run `invoke update`, or copy the header from another catalogue")
 
 
-@dataclass
-class LanguageReport:
-    language: Language
-    catalogs: list[CatalogReport]
-    findings: list[Finding]          # language-wide: approval
-
-    @property
-    def all_findings(self) -> list[Finding]:
-        return [*self.findings, *(f for c in self.catalogs for f in c.findings)]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return errors(self.all_findings)
-
-
 def _approval_findings(project: Project, language: Language, fingerprint: str) -> Iterator[Finding]:
-    if language.status != "published" or is_current(language, fingerprint):
+    if language.status != "published" or language.approved_for(fingerprint):
         return
     line = registry_line(project.languages_file.read_text(encoding="utf-8"), language.code)
     if language.approval is None:
@@ -414,32 +356,43 @@ def _approval_findings(project: Project, language: Language, fingerprint: str) -
 
 
 class Checker:
-    """Runs every check against the English as it is now (extracted once)."""
+    """Every check, against the English as it is now: read once per task and shared by every step
+    of it (the build's gate, an approval, an export, an import)."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, english: English | None = None) -> None:
         self.project = project
-        self.templates = templates_in_memory(project)
-        self.fingerprint = source_fingerprint(self.templates)
+        self.english = english or read_english(project)
         self.glossary = load_glossary(project.locales_dir)
-        self._segments = {name: {s.msgid: s for s in read_leaflet(project.leaflet_path(name)).segments()}
-                          for name in project.leaflets}
 
-    entry_checks = ENTRY_CHECKS
+    @property
+    def fingerprint(self) -> str:
+        return self.english.fingerprint
 
     def segments(self, domain: str) -> dict[str, Segment]:
-        return self._segments.get(domain, {})
+        return self.english.segments(domain)
 
-    def check(self, language: Language, domains: Iterable[str] | None = None) -> LanguageReport:
+    def judge(self, language: Language, domain: str) -> Judge | None:
+        """The judge of what patients may see in a translation; None where nothing is translated."""
+        if not language.is_translation:
+            return None
+        return Judge(language, domain, catalog_file(self.project, domain).po_path(language.code), self.glossary)
+
+    def check(self, language: Language, domains: Iterable[str] | None = None) -> LanguageStatus:
         wanted = tuple(domains) if domains else self.project.domains
-        catalogs = [check_catalog(self.project, language, domain, self.templates[domain],
-                                  self._segments.get(domain, {}), self.glossary) for domain in wanted]
-        return LanguageReport(language, catalogs,
-                              list(_approval_findings(self.project, language, self.fingerprint)))
+        catalogs = tuple(check_catalog(self.project, language, domain, self.english, self.glossary)
+                         for domain in wanted)
+        return LanguageStatus(language, catalogs,
+                              tuple(_approval_findings(self.project, language, self.fingerprint)),
+                              language.approved_for(self.fingerprint))
+
+    def check_project(self, codes: list[str] | None = None, leaflets: list[str] | None = None) -> ProjectStatus:
+        """The chosen languages (default: every translation) and leaflets, plus the interface."""
+        languages = [lang for lang in self.project.select_languages(codes) if not lang.is_source]
+        domains = (*self.project.select_leaflets(leaflets), UI_DOMAIN)
+        return ProjectStatus(self.project.root, self.fingerprint,
+                             tuple(self.check(language, domains) for language in languages))
 
 
-def check_language(project: Project, language: Language, domains: Iterable[str] | None = None) -> LanguageReport:
-    return Checker(project).check(language, domains)
-
-
-def errors(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == ERROR]
+def check_project(project: Project, codes: list[str] | None = None,
+                  leaflets: list[str] | None = None) -> ProjectStatus:
+    return Checker(project).check_project(codes, leaflets)

@@ -18,6 +18,7 @@ from .errors import ConfigError, UnknownLanguageError
 LOCALES_DIR = "locales"
 BUILD_DIR = "build"
 LANGUAGES_FILE = "languages.toml"
+WITHDRAWN_DIR = "withdrawn"
 STATUSES = ("draft", "published")
 # Pseudo-locales for testing layout: generated from the templates, never committed,
 # never listed or published. Code → (locale for formats, direction, name).
@@ -94,6 +95,15 @@ class Language:
     def is_pseudo(self) -> bool:
         return self.status == "pseudo"
 
+    @property
+    def is_translation(self) -> bool:
+        """A registered language that translators work on: not the source, not a pseudo-locale."""
+        return not (self.is_source or self.is_pseudo)
+
+    def approved_for(self, fingerprint: str) -> bool:
+        """Whether a reviewer approved this language for the English with `fingerprint`."""
+        return self.approval is not None and self.approval.fingerprint == fingerprint
+
 
 def pseudo_language(code: str) -> Language:
     formats, direction, _ = PSEUDO_LOCALES[code]
@@ -136,6 +146,10 @@ class Project:
         return self.root / BUILD_DIR
 
     @property
+    def build_paths(self) -> "BuildPaths":
+        return BuildPaths(self.build_dir)
+
+    @property
     def domains(self) -> tuple[str, ...]:
         return (*self.leaflets, UI_DOMAIN)
 
@@ -175,6 +189,56 @@ class Project:
                     path=self.leaflet_path(name),
                     hint="leaflets are the Markdown files in source/leaflets/")
         return tuple(names)
+
+
+@dataclass(frozen=True)
+class BuildPaths:
+    """Every path the pipeline writes under build/, in one place (as `CatalogFile` is for locales/)."""
+    root: Path
+
+    def html(self, language: Language, leaflet: str) -> Path:
+        return inside(self.root, language.tag, f"{leaflet}.html")
+
+    def pdf(self, language: Language, leaflet: str) -> Path:
+        return inside(self.root, language.tag, f"{leaflet}.pdf")
+
+    def relative(self, path: Path) -> str:
+        """How the manifest names a file: its path below build/."""
+        return path.relative_to(self.root).as_posix()
+
+    def withdrawn(self, relative: str) -> Path:
+        """Where a withheld language's earlier output is moved: out of the publishable tree."""
+        return self.root / WITHDRAWN_DIR / relative
+
+    @staticmethod
+    def is_withdrawn(relative: str) -> bool:
+        return Path(relative).parts[:1] == (WITHDRAWN_DIR,)
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def index(self) -> Path:
+        return self.root / "index.html"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def previews(self, language: Language) -> Path:
+        return inside(self.root, "previews", language.tag)
+
+    def review(self, language: Language) -> Path:
+        return inside(self.root, "review", language.tag)
+
+    @property
+    def handoff(self) -> Path:
+        return self.root / "handoff"
+
+    def handoff_base(self, handoff_id: str) -> Path:
+        """The catalogues as exported, kept so the returned work can be merged three ways."""
+        return inside(self.handoff, "bases", handoff_id)
 
 
 def inside(directory: Path, *parts: str) -> Path:

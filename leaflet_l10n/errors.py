@@ -8,7 +8,10 @@ from pathlib import Path
 
 
 class PipelineError(Exception):
-    """A problem a user can fix: a file, a line, a message and a hint."""
+    """A problem a user can fix: a file, a line, a message and a hint.
+
+    Every field is a keyword of the constructor, so an error pickles whole and
+    crosses a process boundary (a build worker) with everything it says."""
 
     def __init__(self, message: str, *, path: Path | str | None = None,
                  line: int | None = None, hint: str | None = None) -> None:
@@ -19,10 +22,8 @@ class PipelineError(Exception):
         self.hint = hint
 
     def __reduce__(self):
-        # Keep the keyword fields, and any set later (MissingGlyphError.character), when an
-        # error crosses a process boundary.
-        extra = {k: v for k, v in self.__dict__.items() if k not in ("message", "path", "line", "hint")}
-        return (_rebuild, (type(self), self.message, self.path, self.line, self.hint), extra or None)
+        fields = {k: v for k, v in self.__dict__.items() if k != "message"}
+        return (_rebuild, (type(self), self.message, fields))
 
     @property
     def location(self) -> str:
@@ -35,12 +36,20 @@ class PipelineError(Exception):
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
+def _rebuild(cls, message, fields):
+    return cls(message, **fields)
+
+
 class ConfigError(PipelineError):
     """The project layout or `locales/languages.toml` is wrong."""
 
 
 class UnknownLanguageError(ConfigError):
     """A language code that is not valid or not registered."""
+
+
+class ProjectBusy(PipelineError):
+    """Another task kept the project locked for longer than this one would wait."""
 
 
 class SourceError(PipelineError):
@@ -62,6 +71,10 @@ class RenderError(PipelineError):
 class MissingGlyphError(RenderError):
     """A character in the output has no glyph in the fonts chosen for it."""
 
+    def __init__(self, message: str, *, character: str, **where) -> None:
+        super().__init__(message, **where)
+        self.character = character
+
 
 class GateError(PipelineError):
     """A published language was withheld by the release gate."""
@@ -70,15 +83,9 @@ class GateError(PipelineError):
 class ImportRefused(PipelineError):
     """A translator's returned work has errors; nothing was changed."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"import refused, no catalogue changed: {len(problems)} problem(s)\n  "
+    def __init__(self, message: str | None = None, *, problems: list[str], **where) -> None:
+        super().__init__(message or f"import refused, no catalogue changed: {len(problems)} problem(s)\n  "
                          + "\n  ".join(problems),
-                         hint="fix these in the returned file (or ask the translator to), then import again")
+                         **{"hint": "fix these in the returned file (or ask the translator to), then import "
+                                    "again", **where})
         self.problems = problems
-
-    def __reduce__(self):
-        return (ImportRefused, (self.problems,))
-
-
-def _rebuild(cls, message, path, line, hint):
-    return cls(message, path=path, line=line, hint=hint)

@@ -1,12 +1,16 @@
-"""Extraction: leaflets and templates into gettext templates (`.pot`).
+"""Extraction: the English as it is now, and its gettext templates (`.pot`).
 
-`extract_leaflet` is a Babel extractor, registered under the
-`babel.extractors` entry point as `leaflet`; templates go through Jinja2's own
-Babel extractor. Babel collects both into catalogues.
+`read_english` reads every leaflet once per task and extracts every domain's
+template from it; checks, builds and approvals all share that one reading.
+`extract_leaflet` is the same extraction as a Babel extractor, registered under
+the `babel.extractors` entry point as `leaflet`, for other tools; the interface
+templates go through Jinja2's own Babel extractor.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -17,7 +21,7 @@ from jinja2 import TemplateSyntaxError
 from . import catalogs
 from .config import UI_DOMAIN, Project
 from .errors import SourceError
-from .source import parse_leaflet, read_leaflet
+from .source import Leaflet, leaflet_from_bytes, parse_leaflet
 
 TEMPLATE_PATTERN = "*.html"
 # silent=false: a template with a syntax error must stop extraction, not quietly lose its strings.
@@ -33,14 +37,12 @@ def extract_leaflet(fileobj: IO[bytes], keywords, comment_tags, options) -> Iter
         yield segment.line, None, segment.msgid, list(segment.comments)
 
 
-def leaflet_template(project: Project, name: str) -> Catalog:
-    """The `.pot` catalogue of one leaflet, extracted through the registered extractor."""
-    path = project.leaflet_path(name)
-    read_leaflet(path)  # raises a SourceError with file and line before Babel sees it
-    catalog = catalogs.new_template(project, name)
-    location = path.relative_to(project.root).as_posix()
-    for lineno, message, comments, context in extract_from_file("leaflet", path):
-        catalog.add(message, locations=[(location, lineno)], auto_comments=comments, context=context)
+def leaflet_template(project: Project, leaflet: Leaflet) -> Catalog:
+    """The `.pot` catalogue of one leaflet: a message per segment, as `extract_leaflet` yields them."""
+    catalog = catalogs.new_template(project, leaflet.name)
+    location = leaflet.path.relative_to(project.root).as_posix()
+    for segment in leaflet.segments():
+        catalog.add(segment.msgid, locations=[(location, segment.line)], auto_comments=segment.comments)
     return catalog
 
 
@@ -60,14 +62,41 @@ def ui_template(project: Project) -> Catalog:
     return catalog
 
 
-def templates_in_memory(project: Project) -> dict[str, Catalog]:
-    """Every domain's template, extracted now from the current source."""
-    result = {name: leaflet_template(project, name) for name in project.leaflets}
-    result[UI_DOMAIN] = ui_template(project)
-    return result
+@dataclass(frozen=True)
+class English:
+    """The English source as it is now, read once per task."""
+    leaflets: dict[str, Leaflet]        # name → parsed leaflet
+    sources: dict[str, bytes]           # name → the bytes it was parsed from (for fingerprints)
+    templates: dict[str, Catalog]       # domain → template, the interface included
+    fingerprint: str                    # what an approval is recorded against
+
+    def segments(self, domain: str) -> dict:
+        """msgid → segment of a leaflet; empty for the interface, whose strings have no segments."""
+        leaflet = self.leaflets.get(domain)
+        return {s.msgid: s for s in leaflet.segments()} if leaflet else {}
 
 
-def extract(project: Project) -> dict[str, bool]:
+def read_english(project: Project) -> English:
+    """Every leaflet parsed once, and every domain's template extracted from it."""
+    sources = {name: project.leaflet_path(name).read_bytes() for name in project.leaflets}
+    leaflets = {name: leaflet_from_bytes(data, project.leaflet_path(name)) for name, data in sources.items()}
+    templates = {name: leaflet_template(project, leaflet) for name, leaflet in leaflets.items()}
+    templates[UI_DOMAIN] = ui_template(project)
+    return English(leaflets, sources, templates, source_fingerprint(templates))
+
+
+def source_fingerprint(templates: dict[str, Catalog]) -> str:
+    """A digest of every translatable English string: any change makes an approval stale."""
+    digest = hashlib.sha256()
+    for domain in sorted(templates):
+        for message in templates[domain]:
+            if message.id:
+                digest.update("\x1f".join((domain, *catalogs.ids_of(message))).encode("utf-8") + b"\x1e")
+    return "sha256:" + digest.hexdigest()[:32]
+
+
+def extract(project: Project, english: English | None = None) -> dict[str, bool]:
     """Write `locales/<domain>.pot` for every domain; returns which files changed."""
+    english = english or read_english(project)
     return {domain: catalogs.write_template(project, domain, template)
-            for domain, template in templates_in_memory(project).items()}
+            for domain, template in english.templates.items()}

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .config import BUILD_DIR, LOCALES_DIR
-from .errors import ConfigError, PipelineError
+from .errors import ConfigError, ProjectBusy
 from .fileio import remove_partial_files
 
 LOCK_FILE = ".pipeline.lock"
@@ -36,10 +36,6 @@ class Holder:
 
     def __str__(self) -> str:
         return f"the {self.task} started at {self.started} (process {self.pid})"
-
-
-class ProjectBusy(PipelineError):
-    """Another task kept the project locked for longer than this one would wait."""
 
 
 @contextmanager

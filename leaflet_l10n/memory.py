@@ -2,7 +2,7 @@
 
 A segment whose exact English is already translated elsewhere is filled in
 from memory, marked fuzzy so a person confirms it; the closest near matches
-are offered as translator comments. `tmx()` exports the memory for CAT tools.
+are offered as translator comments. `exchange.handoff.export_tmx` exports it as TMX.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog
-from translate.storage.tmx import tmxfile
 
 from .catalogs import catalog_file, read_catalog
 from .config import Project
@@ -104,12 +103,3 @@ class TranslationMemory:
                 message.user_comments += _comment(
                     f"{near.similarity:.0%} like {near.domain}: {near.source!r} → {near.target!r}")
         return filled
-
-    def tmx(self, code: str, source_code: str) -> bytes:
-        """The memory of one language as TMX 1.4, for CAT tools."""
-        store = tmxfile(sourcelanguage=source_code.replace("_", "-"), targetlanguage=code.replace("_", "-"))
-        for match in sorted(self.units(code), key=lambda m: (m.domain, m.source)):
-            unit = store.addsourceunit(match.source)
-            unit.target = match.target
-            unit.addnote(match.domain, origin="pos")
-        return bytes(store)

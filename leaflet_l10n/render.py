@@ -10,14 +10,13 @@ from pathlib import Path
 
 from babel.dates import format_date
 from babel.support import NullTranslations, Translations
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import DictLoader, Environment, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
 from .config import Language, Project
 from .errors import MissingGlyphError, RenderError
 from .markup import link_target
-from .numerals import counter_style, localise_digits
-from .scripts import font_stack, typography
+from .typography import counter_style, font_stack, localise_digits, typography
 from .translate import LocalisedLeaflet
 
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
@@ -61,15 +60,39 @@ class PageLanguage:
                    script.line_height, script.heading_line_height, counter_style(language.format_locale))
 
 
-def environment(project: Project) -> Environment:
-    env = Environment(loader=FileSystemLoader(project.templates_dir), autoescape=True,
-                      undefined=StrictUndefined, extensions=["jinja2.ext.i18n"],
-                      trim_blocks=True, lstrip_blocks=True)
-    env.policies["ext.i18n.trimmed"] = True
-    env.filters["page_counter"] = page_counter
-    env.filters["css_string"] = css_string_filter
-    env.filters["link"] = link_target      # every href a template makes passes the allow-list
-    return env
+@dataclass(frozen=True)
+class Site:
+    """What every page is made with: the templates, the stylesheet and each language's fonts.
+    The coordinator reads them once; a job renders from them without touching a file."""
+    templates_dir: Path                  # only to name a template in an error
+    templates: tuple[tuple[str, str], ...]   # (file name, text)
+    stylesheet: Markup                   # leaflet.css, then each language's fonts
+
+    @classmethod
+    def read(cls, project: Project) -> Site:
+        templates = tuple((path.relative_to(project.templates_dir).as_posix(), path.read_text(encoding="utf-8"))
+                          for path in sorted(project.templates_dir.rglob("*.html")))
+        css = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
+        return cls(project.templates_dir, templates, Markup(css) + "\n" + language_fonts(project.all_languages))
+
+    def environment(self) -> Environment:
+        env = Environment(loader=DictLoader(dict(self.templates)), autoescape=True, undefined=StrictUndefined,
+                          extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+        env.policies["ext.i18n.trimmed"] = True
+        env.filters["page_counter"] = page_counter
+        env.filters["css_string"] = css_string_filter
+        env.filters["link"] = link_target      # every href a template makes passes the allow-list
+        return env
+
+    def render(self, template: str, translations: NullTranslations, **context) -> str:
+        env = self.environment()
+        install_translations(env, translations)
+        try:
+            return env.get_template(template).render(stylesheet=self.stylesheet, **context)
+        except TemplateError as exc:
+            raise RenderError(f"template error: {exc}", path=self.templates_dir / template,
+                              line=getattr(exc, "lineno", None),
+                              hint="fix the template; run `invoke extract` after changing its strings") from None
 
 
 def install_translations(env: Environment, translations: NullTranslations) -> None:
@@ -80,37 +103,24 @@ def install_translations(env: Environment, translations: NullTranslations) -> No
         newstyle=True)
 
 
-def language_fonts(project: Project) -> Markup:
+def language_fonts(languages: tuple[Language, ...]) -> Markup:
     """Each language's fonts for text marked with its `lang` (language names in the
     switcher and the index, English fallbacks on other pages, review sheets)."""
     return Markup("\n".join(f":lang({language.tag}) {{ font-family: {font_stack(language.locale)}; }}"
-                             for language in project.all_languages))
+                             for language in languages))
 
 
-def stylesheet(project: Project) -> Markup:
-    return Markup((project.styles_dir / STYLESHEET).read_text(encoding="utf-8")) + "\n" + language_fonts(project)
-
-
-def render_page(env: Environment, template: str, translations: NullTranslations, **context) -> str:
-    install_translations(env, translations)
-    try:
-        return env.get_template(template).render(**context)
-    except TemplateError as exc:
-        raise RenderError(f"template error: {exc}", path=Path(env.loader.searchpath[0]) / template,
-                          line=getattr(exc, "lineno", None),
-                          hint="fix the template; run `invoke extract` after changing its strings") from None
-
-
-def render_leaflet(env: Environment, project: Project, localised: LocalisedLeaflet, language: Language,
-                   translations: Translations | NullTranslations, *, draft: bool,
-                   languages: list[dict], pdf_href: str) -> str:
-    return render_page(
-        env, "leaflet.html", translations,
-        page=PageLanguage.of(language), source=PageLanguage.of(project.source_language),
-        stylesheet=stylesheet(project), leaflet=localised, meta=localised.leaflet.metadata,
+def render_leaflet(site: Site, localised: LocalisedLeaflet, language: Language, source_language: Language,
+                   translations: Translations | NullTranslations, switcher: list[dict]) -> str:
+    """The leaflet's HTML page in `language`, with a switcher to the other languages."""
+    return site.render(
+        "leaflet.html", translations,
+        page=PageLanguage.of(language), source=PageLanguage.of(source_language),
+        leaflet=localised, meta=localised.leaflet.metadata,
         published=localise_digits(format_date(localised.leaflet.published, "long", locale=language.format_locale),
                                   language.format_locale),
-        draft=draft, fallbacks=localised.fallbacks, languages=languages, pdf_href=pdf_href)
+        draft=language.status in ("draft", "pseudo"), fallbacks=localised.fallbacks, languages=switcher,
+        pdf_href=f"{localised.leaflet.name}.pdf")
 
 
 @contextmanager
@@ -143,10 +153,8 @@ def pdf_bytes(html: str, *, where: str) -> bytes:
         data = HTML(string=html, base_url=None).write_pdf(**PDF_OPTIONS)
     if missing:
         char, code = missing[0]
-        error = MissingGlyphError(
-            f"no installed font has a glyph for {char!r} (U+{code})", path=where,
+        raise MissingGlyphError(
+            f"no installed font has a glyph for {char!r} (U+{code})", character=char, path=where,
             hint="install the font for this script (fonts-noto-core, fonts-noto-cjk) "
                  "or remove the character from the translation")
-        error.character = char
-        raise error
     return data

@@ -1,13 +1,12 @@
 """Summaries for the terminal: what each task did, and the translation status as text."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .build import BuildResult
-from .catalogs import UpdateResult
-from .checks import msgid_start
-from .importing import ImportResult
-from .status import STATES
+from .catalogs import EntryState, UpdateResult
+from .status import ProjectStatus, Tally
 
 
 def extract_summary(changed: dict[str, bool]) -> str:
@@ -45,51 +44,47 @@ def build_summary(result: BuildResult) -> str:
     return "\n".join(lines)
 
 
-def status_text(status_data: dict) -> str:
+def status_text(status: ProjectStatus) -> str:
     lines = []
-    for lang in status_data["languages"]:
-        total = lang["total"]
-        segments = sum(total[s]["segments"] for s in STATES)
-        lines.append(f"{lang['code']} ({lang['name']}), {lang['status']}: "
-                     f"{total['translated']['segments']}/{segments} segments translated, "
-                     f"{total['fuzzy']['segments']} fuzzy, {total['missing']['segments']} missing")
-        approval = lang["approval"]
-        lines.append("  approval: " + ("none" if approval is None else
-                                        f"{approval['by']}, {approval['at']}"
-                                        + ("" if approval["current"] else " (for an older English source)")))
-        if not lang["findings"]:
+    for language_status in status.languages:
+        language, total = language_status.language, language_status.tally
+        lines.append(f"{language.code} ({language.native_name}), {language.status}: "
+                     f"{total.translated.segments}/{total.total.segments} segments translated, "
+                     f"{total.fuzzy.segments} fuzzy, {total.untranslated.segments} untranslated")
+        approval = language.approval
+        lines.append("  approval: " + ("none" if approval is None else f"{approval.by}, {approval.at}"
+                                        + ("" if language_status.approval_current else
+                                           " (for an older English source)")))
+        if not language_status.all_findings:
             lines.append("  no findings")
-        for f in lang["findings"]:
-            where = f"{f['file']}:{f['line']}" if f["line"] else f["file"]
-            risk = f" [{f['risk']} risk]" if f["risk"] else ""
-            lines.append(f"  {f['severity']}: {where}: {f['code']}{risk}: {f['msgid']!r}: {f['message']}")
-            if f["detail"]:
-                lines.append(f"      {f['detail']}")
+        for f in language_status.all_findings:
+            risk = f" [{f.risk} risk]" if f.risk else ""
+            lines.append(f"  {f.severity}: {f.location_in(status.root)}: {f.code}{risk}: {f.msgid!r}: {f.message}")
+            if f.detail:
+                lines.append(f"      {f.detail}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def stats_table(rows: list[dict]) -> str:
-    """A fixed-width table: segments (words) per state, one row per language and leaflet."""
-    states = ("translated", "fuzzy", "untranslated")
-    width = max([len(row["leaflet"]) for row in rows] + [7])
-    lines = [f"{'lang':8} {'leaflet':{width}} " + " ".join(f"{s:>18}" for s in states),
-             f"{'':8} {'':{width}} " + " ".join(f"{'segments (words)':>18}" for _ in states)]
-    for row in rows:
-        cells = " ".join(f"{row[s]['segments']:>9} ({row[s]['words']:>5})  " for s in states)
-        lines.append(f"{row['language']:8} {row['leaflet']:{width}} {cells}")
-    return "\n".join(lines)
+def _statistics(status: ProjectStatus) -> list[tuple[str, str, Tally]]:
+    return [(s.language.code, c.domain, c.tally) for s in status.languages for c in s.catalogs]
 
 
-def import_summary(result: ImportResult) -> str:
-    lines = [f"updated {len(result.updated)}, unchanged {result.unchanged}, "
-             f"conflicts {len(result.conflicts)}, fuzzy (English changed since export) {len(result.fuzzy)}"]
-    lines += [f"  updated   {domain}: {msgid_start(msgid)!r}" for domain, msgid in result.updated]
-    lines += [f"  fuzzy     {domain}: {msgid_start(msgid)!r}" for domain, msgid in result.fuzzy]
-    lines += [f"  skipped   {domain}: {msgid_start(msgid)!r}: no longer in the English" for domain, msgid in result.skipped]
-    for conflict in result.conflicts:
-        lines += [f"  CONFLICT  {conflict.where}: {msgid_start(conflict.msgid)!r} changed in the repository "
-                  "since the export; kept the repository version",
-                  f"      repository: {conflict.repository!r}",
-                  f"      returned:   {conflict.returned!r}"]
+def stats_json(status: ProjectStatus) -> str:
+    """One row per (language, catalogue): segments and words in each entry state."""
+    return json.dumps([{"language": code, "leaflet": domain,
+                        **{state.value: {"segments": tally[state].segments, "words": tally[state].words}
+                           for state in EntryState}}
+                       for code, domain, tally in _statistics(status)], indent=2)
+
+
+def stats_table(status: ProjectStatus) -> str:
+    """A fixed-width table: segments (words) per entry state, one row per language and leaflet."""
+    rows = _statistics(status)
+    width = max([len(domain) for _, domain, _ in rows] + [7])
+    lines = [f"{'lang':8} {'leaflet':{width}} " + " ".join(f"{s.value:>18}" for s in EntryState),
+             f"{'':8} {'':{width}} " + " ".join(f"{'segments (words)':>18}" for _ in EntryState)]
+    for code, domain, tally in rows:
+        cells = " ".join(f"{tally[s].segments:>9} ({tally[s].words:>5})  " for s in EntryState)
+        lines.append(f"{code:8} {domain:{width}} {cells}")
     return "\n".join(lines)

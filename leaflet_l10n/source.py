@@ -88,12 +88,17 @@ class Leaflet:
 
 
 def read_leaflet(path: Path) -> Leaflet:
+    return leaflet_from_bytes(path.read_bytes(), path)
+
+
+def leaflet_from_bytes(data: bytes, path: Path) -> Leaflet:
+    """Parse a leaflet file's bytes; `path` names it in errors."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"not UTF-8 text ({exc.reason})", path=path,
+        raise SourceError(f"not UTF-8 text ({exc.reason})", path=path, line=data.count(b"\n", 0, exc.start) + 1,
                           hint="save the leaflet as UTF-8") from None
-    return parse_leaflet(text, path)
+    return parse_leaflet(text.replace("\r\n", "\n").replace("\r", "\n"), path)   # as read_text would
 
 
 def parse_leaflet(text: str, path: Path) -> Leaflet:

@@ -99,10 +99,6 @@ def hidden_characters(text: str) -> list[str]:
             if unicodedata.category(ch) in ("Cc", "Cf") and ch not in _NEEDED_INVISIBLES]
 
 
-def edge_whitespace(text: str) -> tuple[str, str]:
-    return text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-
-
 def contains_term(text: str, term: str) -> bool:
     """Case-sensitive, not inside a longer Latin word: 'NHS' is in 'the NHS website' and
     in Chinese 'NHS网站', not in 'NHSX'."""
@@ -126,8 +122,12 @@ def word_diff(old: str, new: str) -> str:
 
 def closest(text: str, candidates: list[str]) -> str | None:
     """The candidate most like `text`, as gettext's fuzzy matching would pick it, if any is close."""
-    close = difflib.get_close_matches(text, candidates, n=1, cutoff=0.5)
-    return close[0] if close else None
+    # Not difflib.get_close_matches: its autojunk heuristic ignores common characters in texts over
+    # 200 characters and misses the closest old paragraph (Babel fixed the same bug, babel#969).
+    scored = [(difflib.SequenceMatcher(None, candidate, text, autojunk=False).ratio(), candidate)
+              for candidate in candidates]
+    ratio, best = max(scored, default=(0.0, None))
+    return best if ratio >= 0.5 else None
 
 
 def change_risk(old: str, new: str) -> str:

@@ -12,14 +12,15 @@ from babel.messages.catalog import Catalog
 from markupsafe import Markup
 
 from . import markup
-from .catalogs import translated_string
+from .catalogs import EntryState, entry_state, strings_of
 from .errors import PlaceholderError
 from .source import Block, Leaflet, Segment
 
 
 class Fallback(str, Enum):
-    MISSING = "missing"
-    STALE = "stale"
+    """Why a segment shows the English: its entry's state, or an error in its translation."""
+    UNTRANSLATED = EntryState.UNTRANSLATED.value
+    FUZZY = EntryState.FUZZY.value
     UNSAFE = "unsafe"
 
 
@@ -60,15 +61,14 @@ def _english(segment: Segment, reason: Fallback | None) -> Text:
 
 def localise_segment(segment: Segment, catalog: Catalog | None, judge=None) -> Text:
     """The segment in the catalogue's language, or the English, marked, where the translation is
-    missing, stale or (by `judge`, a `checks.Judge`) has any error."""
+    untranslated, fuzzy or (by `judge`, a `checks.Judge`) has any error."""
     if catalog is None:
         return _english(segment, None)
     message = catalog.get(segment.msgid)
-    if message is None or not message.string:
-        return _english(segment, Fallback.MISSING)
-    string = translated_string(message)
-    if string is None:
-        return _english(segment, Fallback.STALE)
+    state = entry_state(message)
+    if state is not EntryState.TRANSLATED:
+        return _english(segment, Fallback(state.value))
+    string = strings_of(message)[0]
     if judge is not None and judge.errors(message, segment):
         return _english(segment, Fallback.UNSAFE)
     try:

@@ -1,6 +1,8 @@
 """Reading outputs as a patient's tools would: PDF text, metadata and objects."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import subprocess
 import zlib
@@ -34,3 +36,9 @@ def pdf_objects(path: Path) -> bytes:
         except zlib.error:
             pass
     return b"\n".join(parts)
+
+
+def package_modules(package) -> list:
+    """Every module of a package, its subpackages' included."""
+    return [package, *(importlib.import_module(info.name)
+                       for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."))]

@@ -97,10 +97,10 @@ def test_a_flag_waives_one_check_for_one_entry(mini):
     po = mini / "locales/cy/LC_MESSAGES/sample.po"
     po.write_text(po.read_text().replace('msgstr "Beth sy\'n digwydd nesaf"', 'msgstr "What happens next"'))
     project = load_project(mini)
-    codes = [f.code for f in checks.check_language(project, project.language("cy")).all_findings]
+    codes = [f.code for f in checks.Checker(project).check(project.language("cy")).all_findings]
     assert "identical" in codes
     po.write_text(po.read_text().replace('msgid "What happens next"', '#, allow-identical\nmsgid "What happens next"'))
-    codes = [f.code for f in checks.check_language(project, project.language("cy")).all_findings]
+    codes = [f.code for f in checks.Checker(project).check(project.language("cy")).all_findings]
     assert "identical" not in codes
 
 

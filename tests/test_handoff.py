@@ -35,7 +35,7 @@ def test_the_package_holds_everything_a_translator_needs(mini):
     assert record["language"] == "cy" and record["id"].startswith("cy-")
     assert f"X-Handoff-Id: {record['id']}" in zipfile.ZipFile(package).read("sample.po").decode()
     counts = zipfile.ZipFile(package).read("wordcount.csv").decode().splitlines()
-    assert counts[0].startswith("leaflet,new segments,new words") and counts[1].startswith("sample,1,")
+    assert counts[0].startswith("leaflet,untranslated segments,untranslated words") and counts[1].startswith("sample,1,")
 
 
 def test_round_trip_changes_exactly_the_edited_entries(mini, tmp_path):

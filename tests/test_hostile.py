@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from conftest import fill, run_task
 from helpers import pdf_objects
 from leaflet_l10n import PipelineError, load_project
-from leaflet_l10n.importing import read_returned
+from leaflet_l10n.exchange.importing import read_returned
 from leaflet_l10n.source import parse_leaflet
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile-input"

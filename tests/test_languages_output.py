@@ -6,7 +6,7 @@ import unicodedata
 import pytest
 
 from leaflet_l10n import build, load_project
-from leaflet_l10n.scripts import script_of
+from leaflet_l10n.typography import script_of
 
 from conftest import REPO
 from helpers import pdf_fonts, pdf_text

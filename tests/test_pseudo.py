@@ -1,5 +1,5 @@
 from leaflet_l10n import load_project
-from leaflet_l10n.pseudo import accented, mirrored
+from leaflet_l10n.catalogs import accented, mirrored
 
 from conftest import run_task
 

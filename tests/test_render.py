@@ -3,7 +3,7 @@ import re
 import pytest
 
 from helpers import pdf_info, pdf_objects, pdf_text
-from leaflet_l10n.build import build_one
+from leaflet_l10n import build, load_project
 from leaflet_l10n.render import css_string, page_counter
 
 
@@ -20,7 +20,7 @@ def test_page_counter_keeps_the_translated_words_around_live_counters():
 
 @pytest.fixture
 def welsh_html(mini):
-    build_one(str(mini), "sample", "cy", [])
+    build(load_project(mini), ["cy"], ["sample"])
     return (mini / "build/cy/sample.html").read_text()
 
 
@@ -41,14 +41,14 @@ def test_a_translation_cannot_inject_markup_through_the_interface(mini):
     po = mini / "locales/cy/LC_MESSAGES/ui.po"
     po.write_text(po.read_text().replace(
         'msgid "Draft translation."\nmsgstr ""', 'msgid "Draft translation."\nmsgstr "<script>alert(1)</script>"'))
-    build_one(str(mini), "sample", "cy", [])
+    build(load_project(mini), ["cy"], ["sample"])
     html = (mini / "build/cy/sample.html").read_text()
     assert "<script>" not in html and "alert(1)" not in html      # an error: the English shows instead
     assert "<strong>Draft translation.</strong>" in html
 
 
 def test_pdf_is_tagged_a4_with_title_and_language(mini):
-    build_one(str(mini), "sample", "cy", [])
+    build(load_project(mini), ["cy"], ["sample"])
     pdf = mini / "build/cy/sample.pdf"
     info = pdf_info(pdf)
     assert info["Tagged"] == "yes"

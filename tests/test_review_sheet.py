@@ -4,12 +4,12 @@ from helpers import pdf_info, pdf_text
 from test_release import complete
 
 
-def test_sheet_shows_both_languages_side_by_side_and_marks_missing(mini):
+def test_sheet_shows_both_languages_side_by_side_and_marks_untranslated(mini):
     paths = run_task(mini, "review-sheet", "--lang", "cy").stdout.split()
     assert paths == ["build/review/cy/sample.html", "build/review/cy/sample.pdf"]
     html = (mini / paths[0]).read_text()
     assert '<td class="translation" lang="cy" dir="ltr">Darllenwch <a href="https://www.nhs.uk">wefan yr NHS</a>' in html
-    assert '<tr class="missing">' in html and "No approval recorded yet" in html
+    assert '<tr class="untranslated">' in html and "No approval recorded yet" in html
     assert pdf_info(mini / paths[1])["Page size"] == "841.89 x 595.276 pts (A4)"  # landscape
     assert "Cael triniaeth enghreifftiol" in pdf_text(mini / paths[1])
 

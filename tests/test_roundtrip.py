@@ -8,7 +8,7 @@ from babel.support import NullTranslations
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from leaflet_l10n import load_project
-from leaflet_l10n.render import environment, render_leaflet
+from leaflet_l10n.render import Site, render_leaflet
 from leaflet_l10n.source import parse_leaflet, read_leaflet
 from leaflet_l10n.translate import localise
 
@@ -46,13 +46,13 @@ def main_of(html: str) -> str:
 
 
 PROJECT = load_project(REPO)
-ENV = environment(PROJECT)
+SITE = Site.read(PROJECT)
 
 
 def body_html(leaflet, catalog, code: str) -> str:
     language = PROJECT.language(code)
-    html = render_leaflet(ENV, PROJECT, localise(leaflet, catalog), language,
-                          NullTranslations(), draft=False, languages=[], pdf_href="x.pdf")
+    html = render_leaflet(SITE, localise(leaflet, catalog), language, PROJECT.source_language,
+                          NullTranslations(), [])
     return main_of(html)
 
 

@@ -33,8 +33,8 @@ def test_each_segment_is_translated_or_falls_back_with_a_reason(tmp_path):
         ("Teitl", None), ("Math", None),
         ("See the NHS website.", Fallback.UNSAFE),
         ("Wedi'i gyfieithu.", None),
-        ("Stale.", Fallback.STALE),
-        ("Missing.", Fallback.MISSING),
+        ("Stale.", Fallback.FUZZY),
+        ("Missing.", Fallback.UNTRANSLATED),
     ]
     assert texts[2].html == 'See the <a href="https://www.nhs.uk">NHS website</a>.'
 

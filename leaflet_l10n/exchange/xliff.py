@@ -8,7 +8,7 @@ from translate.convert.po2xliff import po2xliff
 from translate.convert.xliff2po import xliff2po
 from translate.storage import po
 
-from .errors import CatalogError
+from ..errors import CatalogError
 
 
 def po_to_xliff(po_bytes: bytes, name: str) -> bytes:

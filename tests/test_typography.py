@@ -1,7 +1,7 @@
 from babel import Locale
 
 from leaflet_l10n import load_project
-from leaflet_l10n.scripts import font_stack, scan_order, script_of, typography
+from leaflet_l10n.typography import counter_style, font_stack, localise_digits, scan_order, script_of, typography
 
 from conftest import REPO
 
@@ -25,3 +25,15 @@ def test_switcher_order_groups_scripts_after_the_source():
     assert names[0] == "English"
     latin = [n for n in names[1:] if n.isascii() or n in ("español", "lietuvių", "português", "română", "Türkçe")]
     assert names[1:1 + len(latin)] == sorted(latin, key=str.casefold)
+
+
+def test_languages_whose_cldr_default_digits_are_not_latin():
+    assert localise_digits("22 سپتامبر 2022", Locale.parse("fa")) == "۲۲ سپتامبر ۲۰۲۲"
+    assert localise_digits("22 সেপ্টেম্বর, 2022", Locale.parse("bn")) == "২২ সেপ্টেম্বর, ২০২২"
+    assert (counter_style(Locale.parse("fa")), counter_style(Locale.parse("bn"))) == ("persian", "bengali")
+
+
+def test_latin_digit_languages_are_left_alone():
+    for code in ("cy", "ar", "ur", "zh_Hans", "ti"):
+        assert localise_digits("22 2022", Locale.parse(code)) == "22 2022"
+        assert counter_style(Locale.parse(code)) == "decimal"

@@ -16,13 +16,13 @@ from pathlib import Path, PurePosixPath
 
 from babel.messages.catalog import Message
 
-from .catalogs import catalog_file, read_catalog
-from .checks import Checker, Entry
-from .config import Project
-from .errors import CatalogError, ImportRefused
-from .fileio import write_if_changed
-from .handoff import HANDOFF_ID, ID_HEADER, RECORD, base_dir
-from .pofile import Catalog, read_po, write_po
+from ..catalogs import catalog_file, msgid_start, read_catalog
+from ..checks import ENTRY_CHECKS, Checker, Entry
+from ..config import Project
+from ..errors import CatalogError, ImportRefused
+from ..fileio import write_if_changed
+from ..pofile import Catalog, read_po, write_po
+from .handoff import HANDOFF_ID, ID_HEADER, RECORD
 from .xliff import unit_lines, xliff_to_po
 
 # Problems that make a returned file unsafe to merge at all; the rest are for `invoke check`.
@@ -90,7 +90,7 @@ def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None = 
     if handoff_id is not None and not HANDOFF_ID.fullmatch(handoff_id):
         raise CatalogError(f"{ID_HEADER} {handoff_id[:60]!r} is not an id that export writes", path=where,
                            line=1, hint=f"keep the {ID_HEADER} header exactly as it was sent")
-    stored = base_dir(project, handoff_id) / f"{domain}.po" if handoff_id else None
+    stored = project.build_paths.handoff_base(handoff_id) / f"{domain}.po" if handoff_id else None
     if stored is not None and stored.is_file():
         # The base kept at export decides the merge; one carried back in a package could be forged
         # to make a change made here since the export look like the translator's.
@@ -185,7 +185,7 @@ def _validate(project: Project, returned: list[Returned]) -> list[str]:
             line = message.lineno
             entry = Entry(language, item.domain, Path(item.name), line, message, checker.glossary,
                           segments.get(message.id))
-            for check in checker.entry_checks:
+            for check in ENTRY_CHECKS:
                 problems += [f"{item.name}:{line}: {f.code}: {f.msgid!r}: {f.message}"
                              for f in check(entry) if f.code in BLOCKING]
     return problems
@@ -236,7 +236,7 @@ def import_file(project: Project, path: Path) -> ImportResult:
                            path=path, hint="send back one file per leaflet")
     problems = _validate(project, returned)
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems=problems)
     result = ImportResult()
     merged = []
     for item in returned:
@@ -247,3 +247,18 @@ def import_file(project: Project, path: Path) -> ImportResult:
     for target, data in merged:     # written only once everything has been merged
         write_if_changed(target, data)
     return result
+
+
+def import_summary(result: ImportResult) -> str:
+    """What an import did, for the terminal."""
+    lines = [f"updated {len(result.updated)}, unchanged {result.unchanged}, "
+             f"conflicts {len(result.conflicts)}, fuzzy (English changed since export) {len(result.fuzzy)}"]
+    lines += [f"  updated   {domain}: {msgid_start(msgid)!r}" for domain, msgid in result.updated]
+    lines += [f"  fuzzy     {domain}: {msgid_start(msgid)!r}" for domain, msgid in result.fuzzy]
+    lines += [f"  skipped   {domain}: {msgid_start(msgid)!r}: no longer in the English" for domain, msgid in result.skipped]
+    for conflict in result.conflicts:
+        lines += [f"  CONFLICT  {conflict.where}: {msgid_start(conflict.msgid)!r} changed in the repository "
+                  "since the export; kept the repository version",
+                  f"      repository: {conflict.repository!r}",
+                  f"      returned:   {conflict.returned!r}"]
+    return "\n".join(lines)

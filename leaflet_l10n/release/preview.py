@@ -5,11 +5,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .build import build, output_paths
-from .config import Project
-from .errors import RenderError
+from ..build import build
+from ..config import Project
+from ..errors import RenderError
 
-PREVIEWS = "previews"
 RESOLUTION = 100  # dots per inch: an A4 page is 827 × 1169 pixels
 
 
@@ -26,12 +25,12 @@ def preview(project: Project, code: str, leaflets: list[str] | None = None) -> l
         raise RenderError(f"{code} could not be built, so there is nothing to preview: {problem}",
                           hint=f"run `invoke check --lang {code}` or `invoke build --lang {code}`")
     pages: list[Path] = []
-    directory = project.build_dir / PREVIEWS / language.tag
+    directory = project.build_paths.previews(language)
     directory.mkdir(parents=True, exist_ok=True)
     for name in names:
         for old in directory.glob(f"{name}-*.png"):
             old.unlink()
-        _, pdf = output_paths(project, language, name)
+        pdf = project.build_paths.pdf(language, name)
         subprocess.run([pdftoppm, "-png", "-r", str(RESOLUTION), str(pdf), str(directory / name)],
                        check=True, capture_output=True)
         pages.extend(sorted(directory.glob(f"{name}-*.png")))

@@ -17,19 +17,20 @@ import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .build import build, output_paths
-from .catalogs import catalog_file, read_catalog
-from .config import UI_DOMAIN, Language, Project, inside
-from .errors import ConfigError
-from .fileio import atomic_write_bytes
-from .glossary import load_glossary
-from .memory import TranslationMemory
-from .pofile import Catalog, write_po
-from .status import check_project, statistics
+from translate.storage.tmx import tmxfile
+
+from ..build import build
+from ..catalogs import catalog_file, read_catalog
+from ..checks import Checker
+from ..config import UI_DOMAIN, Language, Project
+from ..errors import ConfigError
+from ..fileio import atomic_write_bytes
+from ..glossary import Glossary
+from ..memory import TranslationMemory
+from ..pofile import Catalog, write_po
+from ..status import LanguageStatus
 from .xliff import po_to_xliff
 
-HANDOFF_DIR = "handoff"
-BASES_DIR = "bases"
 ID_HEADER = "X-Handoff-Id"
 # <language>-<date>-<10 hex digits of the catalogues' digest>, as `export` writes it.
 HANDOFF_ID = re.compile(r"[A-Za-z]{2,3}(?:_[A-Za-z0-9]+)*(?:@[A-Za-z0-9]+)?-\d{4}-\d{2}-\d{2}-[0-9a-f]{10}")
@@ -47,7 +48,7 @@ What is here
       Lokalize, Weblate or your CAT tool (Trados, memoQ and others read XLIFF).
   preview/   How the current draft looks, as PDF. Untranslated parts show in English.
   glossary.csv   Names to keep exactly as written, and the terms this language must use.
-  wordcount.csv  Segments and words that are new (untranslated), fuzzy or already translated.
+  wordcount.csv  Segments and words untranslated, fuzzy (needs work) and translated.
   base/      The files as exported. Do not edit: they let us merge your work safely.
 
 How to translate
@@ -74,17 +75,9 @@ class Handoff:
     files: dict[str, str]          # domain → file name in the package
 
 
-def handoff_dir(project: Project) -> Path:
-    return project.build_dir / HANDOFF_DIR
-
-
-def base_dir(project: Project, handoff_id: str) -> Path:
-    return inside(handoff_dir(project), BASES_DIR, handoff_id)
-
-
 def _translation_language(project: Project, code: str) -> Language:
     language = project.language(code)
-    if language.is_source or language.is_pseudo:
+    if not language.is_translation:
         raise ConfigError(f"{code} is not a translation", path=project.languages_file,
                           hint="export a registered language such as cy")
     return language
@@ -96,8 +89,7 @@ def _with_id(catalog: Catalog, handoff_id: str) -> bytes:
     return write_po(catalog)
 
 
-def _glossary_csv(project: Project, code: str) -> bytes:
-    glossary = load_glossary(project.locales_dir)
+def _glossary_csv(glossary: Glossary, code: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["english", code, "rule"])
@@ -108,15 +100,15 @@ def _glossary_csv(project: Project, code: str) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _wordcount_csv(rows: list[dict]) -> bytes:
+def _wordcount_csv(status: LanguageStatus) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["leaflet", "new segments", "new words", "fuzzy segments", "fuzzy words",
+    writer.writerow(["leaflet", "untranslated segments", "untranslated words", "fuzzy segments", "fuzzy words",
                      "translated segments", "translated words"])
-    for row in rows:
-        writer.writerow([row["leaflet"], row["untranslated"]["segments"], row["untranslated"]["words"],
-                         row["fuzzy"]["segments"], row["fuzzy"]["words"],
-                         row["translated"]["segments"], row["translated"]["words"]])
+    for catalog in status.catalogs:
+        tally = catalog.tally
+        writer.writerow([catalog.domain, tally.untranslated.segments, tally.untranslated.words,
+                         tally.fuzzy.segments, tally.fuzzy.words, tally.translated.segments, tally.translated.words])
     return out.getvalue().encode("utf-8")
 
 
@@ -133,39 +125,52 @@ def export(project: Project, code: str, leaflets: list[str] | None = None, fmt: 
     bases = {domain: path.read_bytes() for domain, path in paths.items()}
     digest = hashlib.sha256(b"".join(bases[d] for d in domains)).hexdigest()[:10]
     date = (today or dt.date.today()).isoformat()
-    handoff_id = f"{language.code}-{date}-{digest}"
-    status_data = check_project(project, [code], list(names))
-    record = Handoff(handoff_id, language.code, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                     fmt, status_data["source_fingerprint"],
+    checker = Checker(project)
+    record = Handoff(f"{language.code}-{date}-{digest}", language.code,
+                     dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), fmt, checker.fingerprint,
                      {d: f"{d}.{'xlf' if fmt == 'xliff' else 'po'}" for d in domains})
-
-    build(project, [code], list(names))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for domain in domains:
-            returned = _with_id(current[domain], handoff_id)
-            if fmt == "xliff":
-                returned = po_to_xliff(returned, f"{domain}.po")
-            package.writestr(record.files[domain], returned)
-            package.writestr(f"base/{domain}.po", bases[domain])
-            atomic_write_bytes(base_dir(project, handoff_id) / f"{domain}.po", bases[domain])
-        for name in names:
-            pdf = output_paths(project, language, name)[1]
-            if pdf.is_file():
-                package.write(pdf, f"preview/{name}.pdf")
-        package.writestr("glossary.csv", _glossary_csv(project, language.code))
-        package.writestr("wordcount.csv", _wordcount_csv(statistics(status_data)))
-        package.writestr(RECORD, json.dumps(asdict(record), indent=2, ensure_ascii=False))
-        package.writestr("README.txt", README.format(
-            name=language.native_name, code=language.code, date=date, id=handoff_id, id_header=ID_HEADER,
-            files=", ".join(record.files.values())))
-    path = handoff_dir(project) / f"{language.code}-{date}.zip"
-    atomic_write_bytes(path, buffer.getvalue())
+    build(project, [code], list(names), checker=checker)
+    for domain in domains:
+        atomic_write_bytes(project.build_paths.handoff_base(record.id) / f"{domain}.po", bases[domain])
+    package = _package(project, record, date, current, bases, checker)
+    path = project.build_paths.handoff / f"{language.code}-{date}.zip"
+    atomic_write_bytes(path, package)
     return path
 
 
+def _package(project: Project, record: Handoff, date: str, current: dict[str, Catalog],
+             bases: dict[str, bytes], checker: Checker) -> bytes:
+    """The zip a translator receives: catalogues, bases, previews, glossary, word count, README."""
+    language = project.language(record.language)
+    names = [domain for domain in record.files if domain != UI_DOMAIN]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for domain, member in record.files.items():
+            returned = _with_id(current[domain], record.id)
+            package.writestr(member, po_to_xliff(returned, f"{domain}.po") if record.format == "xliff" else returned)
+            package.writestr(f"base/{domain}.po", bases[domain])
+        for name in names:
+            pdf = project.build_paths.pdf(language, name)
+            if pdf.is_file():
+                package.write(pdf, f"preview/{name}.pdf")
+        package.writestr("glossary.csv", _glossary_csv(checker.glossary, language.code))
+        package.writestr("wordcount.csv", _wordcount_csv(checker.check(language, record.files)))
+        package.writestr(RECORD, json.dumps(asdict(record), indent=2, ensure_ascii=False))
+        package.writestr("README.txt", README.format(
+            name=language.native_name, code=language.code, date=date, id=record.id,
+            id_header=ID_HEADER, files=", ".join(record.files.values())))
+    return buffer.getvalue()
+
+
 def export_tmx(project: Project, code: str) -> Path:
+    """Write the translation memory of a language as TMX 1.4 to build/handoff/<lang>.tmx, for CAT tools."""
     language = _translation_language(project, code)
-    path = handoff_dir(project) / f"{language.code}.tmx"
-    atomic_write_bytes(path, TranslationMemory.from_project(project).tmx(language.code, project.source_language.code))
+    memory = TranslationMemory.from_project(project)
+    store = tmxfile(sourcelanguage=project.source_language.tag, targetlanguage=language.tag)
+    for match in sorted(memory.units(language.code), key=lambda m: (m.domain, m.source)):
+        unit = store.addsourceunit(match.source)
+        unit.target = match.target
+        unit.addnote(match.domain, origin="pos")
+    path = project.build_paths.handoff / f"{language.code}.tmx"
+    atomic_write_bytes(path, bytes(store))
     return path

@@ -1,0 +1,119 @@
+"""One output of the build: a leaflet in one language, rendered by a pure function.
+
+`render_job(JobInput) -> JobOutput` reads no file and writes none: the input
+carries everything (the parsed leaflet, the catalogues' bytes, the templates,
+the stylesheet and fonts, the glossary), and the output carries the HTML and PDF
+bytes, or the typed error that stopped them. So a job can run in another
+process or on another machine; only the build's coordinator touches the project.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.support import NullTranslations
+
+from . import catalogs, render, textcompare
+from .checks import Judge
+from .config import UI_DOMAIN, Language
+from .errors import CatalogError, MissingGlyphError, PipelineError, RenderError
+from .glossary import Glossary
+from .pofile import read_po
+from .source import Leaflet, check_publishable
+from .translate import LocalisedLeaflet, localise
+
+
+@dataclass(frozen=True)
+class CatalogInput:
+    """A catalogue's bytes and the path that names it in messages (it is not read)."""
+    path: Path
+    data: bytes | None                    # None: the file is missing or unreadable
+
+    def judged(self, language: Language, glossary: Glossary) -> tuple[catalogs.Catalog, Judge | None]:
+        """The catalogue, and the judge of which of its translations a patient may see."""
+        if self.data is None:
+            raise CatalogError("catalogue not found or unreadable", path=self.path,
+                               hint="run `invoke extract update` to create it")
+        catalog = read_po(self.data, self.path)
+        catalog.domain = self.path.stem
+        judge = Judge(language, catalog.domain, self.path, glossary) if language.is_translation else None
+        return catalog, judge
+
+
+@dataclass(frozen=True)
+class JobInput:
+    leaflet: Leaflet
+    language: Language
+    source_language: Language
+    catalog: CatalogInput | None          # None: the page is the English source
+    ui_catalog: CatalogInput | None
+    glossary: Glossary
+    site: render.Site
+    switcher: tuple[dict, ...]            # the languages a patient can switch to
+
+
+@dataclass(frozen=True)
+class JobOutput:
+    html: bytes = b""
+    pdf: bytes = b""
+    fallbacks: int = 0                    # segments shown in English
+    error: PipelineError | None = None
+
+
+def render_job(job: JobInput) -> JobOutput:
+    """The leaflet's HTML and PDF in the job's language; a typed error instead if they cannot be made."""
+    try:
+        return _render(job)
+    except PipelineError as error:
+        return JobOutput(error=error)
+
+
+def _render(job: JobInput) -> JobOutput:
+    check_publishable(job.leaflet)
+    catalog, judge = job.catalog.judged(job.language, job.glossary) if job.catalog else (None, None)
+    localised = localise(job.leaflet, catalog, judge)
+    html = render.render_leaflet(job.site, localised, job.language, job.source_language,
+                                 _interface(job), list(job.switcher))
+    where = job.catalog.path if job.catalog else job.leaflet.path
+    try:
+        pdf = render.pdf_bytes(html, where=str(where))
+    except MissingGlyphError as error:
+        raise _located(error, localised, catalog, where) from None
+    return JobOutput(html.encode("utf-8"), pdf, localised.fallbacks)
+
+
+def _interface(job: JobInput):
+    """The interface translations a patient may see. One with an error is left out, so the
+    English shows; one that would break the page when Jinja formats it fails the output."""
+    if job.ui_catalog is None:
+        return NullTranslations()
+    catalog, judge = job.ui_catalog.judged(job.language, job.glossary)
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        _refuse_broken_format(message, job.ui_catalog.path)
+        if judge is not None and judge.errors(message, None):
+            message.string = tuple("" for _ in message.string) if isinstance(message.string, tuple) else ""
+    return catalogs.translations(catalog)
+
+
+def _refuse_broken_format(message, path: Path) -> None:
+    """Python's % would refuse this translation when Jinja formats it: the page cannot be made."""
+    for source, translation in catalogs.translation_pairs(message):
+        problem = textcompare.format_error(source, translation, percent=True)
+        if problem:
+            raise RenderError(f"the translation of {catalogs.key_of(message.id)!r} breaks the page: {problem}",
+                              path=path, line=message.lineno, hint="fix it; `invoke check` lists such errors")
+
+
+def _located(error: MissingGlyphError, localised: LocalisedLeaflet, catalog, where: Path) -> MissingGlyphError:
+    """Point a missing glyph at the segment it is in, and at that entry's line in the .po file."""
+    source = localised.leaflet
+    for segment, text in zip(source.segments(), localised.texts()):
+        if error.character in text.plain:
+            message = catalog.get(segment.msgid) if catalog else None
+            return MissingGlyphError(f'{error.message}, in "{text.plain[:60]}"', character=error.character,
+                                     path=where if message else source.path,
+                                     line=message.lineno if message else segment.line, hint=error.hint)
+    return MissingGlyphError(f"{error.message}, in the page around the leaflet ({UI_DOMAIN}.po or a template)",
+                             character=error.character, path=error.path, hint=error.hint)
