@@ -71,6 +71,7 @@ class Entry:
 
 # -- missing and stale --------------------------------------------------------
 
+# The plural count is CLDR's, not the catalogue's own header as in Babel's `num_plurals`.
 def check_untranslated(entry: Entry) -> Iterator[Finding]:
     strings = entry.strings
     expected = plural_count(entry.language.locale)
@@ -147,6 +148,7 @@ def check_urls(entry: Entry) -> Iterator[Finding]:
                                 "links and addresses come from the English source")
 
 
+# Not Translate Toolkit's `numbers`: it takes ٣٠ for a different number from 30.
 def check_numbers(entry: Entry) -> Iterator[Finding]:
     for source, translation in entry.pairs():
         wanted = textcompare.numbers(markup.to_plain(source))
@@ -176,6 +178,8 @@ def check_glossary(entry: Entry) -> Iterator[Finding]:
                 yield entry.finding(ERROR, "glossary", f"use the glossary term {required!r} for {english!r}")
 
 
+# Not Babel's `python_format`: it lets a translation drop a named placeholder (a date would
+# vanish from the page); ours asks Python to format the translation with typed values.
 def check_format(entry: Entry) -> Iterator[Finding]:
     for source, translation in entry.pairs():
         wanted = textcompare.format_placeholders(source)
@@ -210,6 +214,7 @@ def check_whitespace(entry: Entry) -> Iterator[Finding]:
             yield entry.finding(ERROR, "whitespace", "leading or trailing spaces differ from the English")
 
 
+# Not Translate Toolkit's `unchanged`: it passes text in capitals, such as a copied heading.
 def check_identical(entry: Entry) -> Iterator[Finding]:
     for source, translation in entry.pairs():
         if translation == source:
@@ -217,6 +222,7 @@ def check_identical(entry: Entry) -> Iterator[Finding]:
                                 f"the flag '{ALLOW_FLAG.format(code='identical')}' if it is right as it is")
 
 
+# Not Translate Toolkit's `sentencecount`: ours knows the full stops of the scripts we serve.
 def check_sentences(entry: Entry) -> Iterator[Finding]:
     """A dropped or added sentence changes what a patient is told."""
     for source, translation in entry.pairs():

@@ -120,16 +120,7 @@ def _check_lines(text: str, path: Path) -> None:
     unattached = None              # the line of a previous msgid no entry has followed yet
     loose_comment = None           # the line of a comment no entry has followed yet
     for number, line in enumerate(text.split("\n"), start=1):
-        reserved = _RESERVED.search(line)
-        if reserved:
-            raise CatalogError(f"syntax error: the control character U+{ord(reserved[0]):04X} cannot be in a "
-                               "catalogue (gettext reserves it)", path=path, line=number,
-                               hint="delete it; it is invisible in most editors")
-        match = _PO_LINE.match(line)
-        if not match:
-            raise CatalogError(f"syntax error: {line.strip()[:60]!r} is not a keyword with a quoted string",
-                               path=path, line=number,
-                               hint='each line is like msgstr "text", with inner quotes written \\"')
+        match = _well_formed(line, number, path)
         prefix = match["prefix"] or ""
         current, other = (previous, entry) if "|" in prefix else (entry, previous)
         other.end()
@@ -155,6 +146,24 @@ def _check_lines(text: str, path: Path) -> None:
             current.continuation(number, prefix.startswith("#~"))
     entry.end()
     previous.end()
+    _check_end(unattached, loose_comment, path)
+
+
+def _well_formed(line: str, number: int, path: Path) -> re.Match:
+    reserved = _RESERVED.search(line)
+    if reserved:
+        raise CatalogError(f"syntax error: the control character U+{ord(reserved[0]):04X} cannot be in a "
+                           "catalogue (gettext reserves it)", path=path, line=number,
+                           hint="delete it; it is invisible in most editors")
+    match = _PO_LINE.match(line)
+    if not match:
+        raise CatalogError(f"syntax error: {line.strip()[:60]!r} is not a keyword with a quoted string",
+                           path=path, line=number,
+                           hint='each line is like msgstr "text", with inner quotes written \\"')
+    return match
+
+
+def _check_end(unattached: int | None, loose_comment: int | None, path: Path) -> None:
     if unattached:
         raise CatalogError("syntax error: a previous msgid (#|) with no entry after it", path=path, line=unattached,
                            hint="delete it, or move it above the entry it belongs to")

@@ -178,66 +178,83 @@ def _segment(msgid: str, kind: str, line: int, placeholders: tuple[Placeholder, 
 
 
 def _parse_body(body: str, offset: int, path: Path) -> tuple[Block, ...]:
-    tokens = MARKDOWN.parse(body)
-    blocks: list[Block] = []
-    notes: list[str] = []
-    list_stack: list[tuple[bool, list[Segment]]] = []
-    in_item = False
+    return _BodyReader(offset, path).read(MARKDOWN.parse(body))
 
-    def line_of(token: Token) -> int:
-        return token.map[0] + 1 + offset if token.map else offset + 1
 
-    def fail(token: Token, message: str, hint: str) -> SourceError:
-        return SourceError(message, path=path, line=line_of(token), hint=hint)
+class _BodyReader:
+    """Turns markdown-it's block tokens into blocks: one handler per token type, and
+    anything without a handler is refused with its line."""
 
-    def take_notes() -> tuple[str, ...]:
-        taken = tuple(notes)
-        notes.clear()
-        return taken
+    def __init__(self, offset: int, path: Path) -> None:
+        self.offset, self.path = offset, path
+        self.blocks: list[Block] = []
+        self.notes: list[str] = []                      # translators' notes waiting for their block
+        self.lists: list[tuple[bool, list[Segment]]] = []
+        self.in_item = False
 
-    for index, token in enumerate(tokens):
-        kind = token.type
-        if kind == "html_block":
-            match = _TRANSLATOR_NOTE.match(token.content.strip())
-            if not match:
-                raise fail(token, "raw HTML is not allowed in a leaflet",
-                           "use Markdown; notes for translators go in <!-- translators: … -->")
-            notes.append(" ".join(match.group(1).split()))
-        elif kind == "heading_open":
-            level = int(token.tag[1])
-            if level == 1:
-                raise fail(token, "a level-1 heading in the body",
-                           "the title comes from the front matter; use ## for sections")
-            segment = _inline_segment(tokens[index + 1], "heading", line_of(token), take_notes(), path)
-            blocks.append(Block("heading", (segment,), level=level))
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            if list_stack:
-                raise fail(token, "nested lists are not supported", "flatten the list")
-            list_stack.append((kind == "ordered_list_open", []))
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            ordered, items = list_stack.pop()
-            blocks.append(Block("list", tuple(items), ordered=ordered))
-        elif kind == "list_item_open":
-            in_item = True
-        elif kind == "list_item_close":
-            in_item = False
-        elif kind == "paragraph_open":
-            inline = tokens[index + 1]
-            if in_item:
-                list_stack[-1][1].append(
-                    _inline_segment(inline, "list_item", line_of(token), take_notes(), path))
-            else:
-                segment = _inline_segment(inline, "paragraph", line_of(token), take_notes(), path)
-                blocks.append(Block("paragraph", (segment,)))
-        elif kind in ("inline", "heading_close", "paragraph_close"):
-            continue
+    def read(self, tokens: list[Token]) -> tuple[Block, ...]:
+        for index, token in enumerate(tokens):
+            handler = self.HANDLERS.get(token.type)
+            if handler is None:
+                raise self.fail(token, f"unsupported Markdown block ({token.type.removesuffix('_open')})",
+                                "leaflets use headings, paragraphs and flat lists only")
+            handler(self, token, tokens[index + 1] if index + 1 < len(tokens) else None)
+        if self.notes:
+            raise SourceError("a translators' note is not followed by any text", path=self.path,
+                              hint="put the note directly above the block it explains")
+        return tuple(self.blocks)
+
+    def line_of(self, token: Token) -> int:
+        return token.map[0] + 1 + self.offset if token.map else self.offset + 1
+
+    def fail(self, token: Token, message: str, hint: str) -> SourceError:
+        return SourceError(message, path=self.path, line=self.line_of(token), hint=hint)
+
+    def segment(self, inline: Token, kind: str, token: Token) -> Segment:
+        notes = tuple(self.notes)
+        self.notes.clear()
+        return _inline_segment(inline, kind, self.line_of(token), notes, self.path)
+
+    def html_block(self, token: Token, _next: Token | None) -> None:
+        match = _TRANSLATOR_NOTE.match(token.content.strip())
+        if not match:
+            raise self.fail(token, "raw HTML is not allowed in a leaflet",
+                            "use Markdown; notes for translators go in <!-- translators: … -->")
+        self.notes.append(" ".join(match.group(1).split()))
+
+    def heading_open(self, token: Token, inline: Token) -> None:
+        level = int(token.tag[1])
+        if level == 1:
+            raise self.fail(token, "a level-1 heading in the body",
+                            "the title comes from the front matter; use ## for sections")
+        self.blocks.append(Block("heading", (self.segment(inline, "heading", token),), level=level))
+
+    def list_open(self, token: Token, _next: Token | None) -> None:
+        if self.lists:
+            raise self.fail(token, "nested lists are not supported", "flatten the list")
+        self.lists.append((token.type == "ordered_list_open", []))
+
+    def list_close(self, _token: Token, _next: Token | None) -> None:
+        ordered, items = self.lists.pop()
+        self.blocks.append(Block("list", tuple(items), ordered=ordered))
+
+    def item(self, token: Token, _next: Token | None) -> None:
+        self.in_item = token.type == "list_item_open"
+
+    def paragraph_open(self, token: Token, inline: Token) -> None:
+        if self.in_item:
+            self.lists[-1][1].append(self.segment(inline, "list_item", token))
         else:
-            raise fail(token, f"unsupported Markdown block ({kind.removesuffix('_open')})",
-                       "leaflets use headings, paragraphs and flat lists only")
-    if notes:
-        raise SourceError("a translators' note is not followed by any text", path=path,
-                          hint="put the note directly above the block it explains")
-    return tuple(blocks)
+            self.blocks.append(Block("paragraph", (self.segment(inline, "paragraph", token),)))
+
+    def skip(self, _token: Token, _next: Token | None) -> None:
+        """Tokens whose content the opening token's handler has taken."""
+
+    HANDLERS = {"html_block": html_block, "heading_open": heading_open,
+                "bullet_list_open": list_open, "ordered_list_open": list_open,
+                "bullet_list_close": list_close, "ordered_list_close": list_close,
+                "list_item_open": item, "list_item_close": item, "paragraph_open": paragraph_open,
+                "inline": skip, "heading_close": skip, "paragraph_close": skip}
 
 
 def _inline_segment(inline: Token, kind: str, line: int, notes: tuple[str, ...], path: Path) -> Segment:

@@ -1,8 +1,10 @@
 from importlib.metadata import entry_points
 
 import polib
+import pytest
 
-from leaflet_l10n import extract, load_project
+import leaflet_l10n
+from leaflet_l10n import extract, load_project, source
 from leaflet_l10n.extract import extract_leaflet
 
 
@@ -60,3 +62,17 @@ def test_a_broken_template_stops_extraction_instead_of_losing_its_strings(mini):
         extract(load_project(mini))
     assert caught.value.path == template and caught.value.line
     assert (mini / "locales/ui.pot").read_bytes() == before
+
+
+@pytest.mark.parametrize("task", [
+    lambda project: leaflet_l10n.build(project),
+    lambda project: leaflet_l10n.check_project(project),
+    lambda project: leaflet_l10n.export(project, "cy"),
+    lambda project: leaflet_l10n.extract(project),
+], ids=["build", "check", "export", "extract"])
+def test_each_leaflet_is_parsed_once_per_task(mini, monkeypatch, task):
+    parsed = []
+    real = source.parse_leaflet
+    monkeypatch.setattr(source, "parse_leaflet", lambda text, path: parsed.append(path.name) or real(text, path))
+    task(load_project(mini))
+    assert parsed == ["sample.md"]

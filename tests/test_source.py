@@ -1,7 +1,9 @@
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from leaflet_l10n import markup
 from leaflet_l10n.errors import SourceError
 from leaflet_l10n.source import parse_leaflet
 
@@ -17,47 +19,27 @@ def parse(body: str):
     return parse_leaflet(FRONT + body, Path("x.md"))
 
 
-def test_segments_are_whole_blocks_with_kinds_and_lines():
-    leaflet = parse("\nOne. Two.\nThree.\n\n## Heading\n\n- item one\n- item two\n")
-    kinds = [(s.kind, s.msgid, s.line) for s in leaflet.segments()]
-    assert kinds == [
-        ("title", "A title", 2),
-        ("document_type", "Information for the public", 3),
-        ("paragraph", "One. Two. Three.", 7),
-        ("heading", "Heading", 10),
-        ("list_item", "item one", 12),
-        ("list_item", "item two", 13),
-    ]
+CASES = tomllib.loads((Path(__file__).parent / "fixtures/markdown/cases.toml").read_text(encoding="utf-8"))
 
 
-def test_link_targets_stay_out_of_msgids_and_go_into_notes():
-    segment = parse("\nSee the [NHS website](https://www.nhs.uk) *now*.\n").segments()[2]
-    assert segment.msgid == "See the <a1>NHS website</a1> <em1>now</em1>."
-    assert "https" not in segment.msgid
-    assert "<a1>…</a1> links to https://www.nhs.uk" in segment.comments
-    assert segment.comments[0] == "Paragraph."
+@pytest.mark.parametrize("case", CASES["case"], ids=lambda case: case["name"])
+def test_markdown_becomes_the_expected_segments_and_html(case):
+    leaflet = parse(case["body"])
+    title, document_type, *body = leaflet.segments()
+    assert (title.kind, title.line, document_type.kind, document_type.line) == ("title", 2, "document_type", 3)
+    found = [{"kind": s.kind, "line": s.line, "msgid": s.msgid,
+              "html": str(markup.to_html(s.msgid, s.placeholders)), "comments": list(s.comments)}
+             for s in body]
+    expected = [{**s, "comments": s.get("comments", found[i]["comments"] if i < len(found) else None)}
+                for i, s in enumerate(case["segments"])]
+    assert found == expected
 
 
-def test_translator_note_attaches_to_the_next_block():
-    leaflet = parse("\n<!-- translators: keep it short -->\nHello.\n\nBye.\n")
-    hello, bye = leaflet.segments()[2:]
-    assert "Note: keep it short" in hello.comments
-    assert not any(c.startswith("Note:") for c in bye.comments)
-
-
-@pytest.mark.parametrize("body, line, message", [
-    ("\n<div>raw</div>\n", 7, "raw HTML"),
-    ("\n# Second title\n", 7, "level-1 heading"),
-    ("\n- a\n  - b\n", 8, "nested lists"),
-    ("\n> quoted\n", 7, "unsupported Markdown block"),
-    ("\nSome `code` here.\n", 7, "unsupported inline Markdown"),
-    ("\nAn <b>inline</b> tag.\n", 7, "unsupported inline Markdown"),
-    ("\nText \\<a1> that looks like a tag.\n", 7, "looks like markup"),
-])
-def test_unsupported_markdown_is_an_error_with_its_line(body, line, message):
-    with pytest.raises(SourceError, match=message) as caught:
-        parse(body)
-    assert caught.value.line == line and caught.value.path == Path("x.md")
+@pytest.mark.parametrize("case", CASES["refused"], ids=lambda case: case["name"])
+def test_unsupported_markdown_is_an_error_with_its_line(case):
+    with pytest.raises(SourceError, match=case["message"]) as caught:
+        parse(case["body"])
+    assert caught.value.line == case.get("line") and caught.value.path == Path("x.md")
 
 
 def test_front_matter_problems_name_the_file():

@@ -70,13 +70,7 @@ def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None = 
     """One returned catalogue and its base: the one kept at export, or else the package's,
     which must then carry the hand-off id whose digest it matches."""
     where = Path(name)
-    if where.suffix.lower() in XLIFF_SUFFIXES:
-        catalog = read_po(xliff_to_po(data, where), where)
-        lines = unit_lines(data)
-        for message in catalog:
-            message.lineno = lines.get(message.id, message.lineno)
-    else:
-        catalog = read_po(data, where)
+    catalog = _returned_catalog(data, where)
     domain = (catalog.project or where.stem).split(" ")[0]
     if domain not in project.domains:
         raise CatalogError(f"this file is for {domain!r}, which is not a leaflet of this project",
@@ -90,6 +84,28 @@ def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None = 
     if handoff_id is not None and not HANDOFF_ID.fullmatch(handoff_id):
         raise CatalogError(f"{ID_HEADER} {handoff_id[:60]!r} is not an id that export writes", path=where,
                            line=1, hint=f"keep the {ID_HEADER} header exactly as it was sent")
+    base = read_po(_base_bytes(project, where, domain, handoff_id, base_bytes, base_digest),
+                   where.with_name(f"base-{domain}.po"))
+    if str(base.locale) != code:
+        raise CatalogError(f"the file's language is {code!r} but it was exported for {base.locale}",
+                           path=where, line=1, hint="send each language back in its own file")
+    return Returned(name, domain, catalog, base)
+
+
+def _returned_catalog(data: bytes, where: Path) -> Catalog:
+    """A returned PO or XLIFF file as a catalogue whose entries know their line in that file."""
+    if where.suffix.lower() not in XLIFF_SUFFIXES:
+        return read_po(data, where)
+    catalog = read_po(xliff_to_po(data, where), where)
+    lines = unit_lines(data)
+    for message in catalog:
+        message.lineno = lines.get(message.id, message.lineno)
+    return catalog
+
+
+def _base_bytes(project: Project, where: Path, domain: str, handoff_id: str | None, base_bytes: bytes | None,
+                base_digest: str | None) -> bytes:
+    """The base to merge against: the one kept at export, else the package's if its id vouches for it."""
     stored = project.build_paths.handoff_base(handoff_id) / f"{domain}.po" if handoff_id else None
     if stored is not None and stored.is_file():
         # The base kept at export decides the merge; one carried back in a package could be forged
@@ -104,11 +120,7 @@ def _parse(project: Project, name: str, data: bytes, base_bytes: bytes | None = 
     if base_bytes is None:
         raise CatalogError(f"cannot find the export this file came from ({ID_HEADER}: {handoff_id})",
                            path=where, line=1, hint="import the whole zip that was sent, which carries its base")
-    base = read_po(base_bytes, where.with_name(f"base-{domain}.po"))
-    if str(base.locale) != code:
-        raise CatalogError(f"the file's language is {code!r} but it was exported for {base.locale}",
-                           path=where, line=1, hint="send each language back in its own file")
-    return Returned(name, domain, catalog, base)
+    return base_bytes
 
 
 def read_returned(project: Project, path: Path) -> list[Returned]:
