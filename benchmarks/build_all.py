@@ -1,23 +1,27 @@
-"""Time a clean build of every language, then an incremental one, on a copy of the project.
+"""A clean build of every language, timed against the same build by another revision of the package.
 
-    .venv/bin/python benchmarks/build_all.py [--repeat N]
+    .venv/bin/python benchmarks/build_all.py [--against REV] [--repeat N]
 
-Prints wall-clock seconds. Timings live here, never in tests: they depend on the
-machine. Without Debian's libharfbuzz-subset0, WeasyPrint subsets fonts with
-fontTools and the CJK and Nastaliq PDFs take many times longer.
+Both builds run on copies of this project's source and locales, alternating,
+each in a fresh process, and the script prints each median and the ratio
+(this tree ÷ REV): below 1 is faster. Timings live here, never in tests: they
+depend on the machine. Without Debian's libharfbuzz-subset0, WeasyPrint subsets
+fonts with fontTools and the CJK and Nastaliq PDFs take many times longer.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from leaflet_l10n import build, load_project
-from leaflet_l10n.build import build_one
-
 REPO = Path(__file__).resolve().parent.parent
+BUILD = "import sys; from leaflet_l10n import build, load_project; sys.exit(0 if build(load_project(sys.argv[1])).ok else 1)"
 
 
 def copy_project(target: Path) -> Path:
@@ -26,27 +30,41 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def timed(function, *args) -> float:
+def checkout(revision: str, target: Path) -> Path:
+    """The package as it was at `revision`, without touching this work tree."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "leaflet_l10n"],
+                             capture_output=True, check=True).stdout
+    target.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def clean_build(package_parent: Path, project: Path) -> float:
+    shutil.rmtree(project / "build", ignore_errors=True)
+    environment = {**os.environ, "PYTHONPATH": str(package_parent)}
     start = time.perf_counter()
-    function(*args)
+    subprocess.run([sys.executable, "-c", BUILD, str(project)], env=environment, check=True)
     return time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=1, help="runs of the clean build")
+    parser.add_argument("--against", default="HEAD", help="the revision to compare with (default: HEAD)")
+    parser.add_argument("--repeat", type=int, default=3, help="clean builds of each (default: 3)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        root = copy_project(Path(tmp) / "project")
-        project = load_project(root)
-        for run in range(args.repeat):
-            shutil.rmtree(root / "build", ignore_errors=True)
-            print(f"clean build, {len(project.all_languages)} languages: {timed(build, project):.2f} s")
-        print(f"incremental build, nothing changed: {timed(build, project):.2f} s")
-        leaflet = project.leaflets[0]
-        print("one PDF + HTML per language, single process:")
-        for language in project.all_languages:
-            print(f"  {language.code:8} {timed(build_one, str(root), leaflet, language.code, []):.2f} s")
+        tmp = Path(tmp)
+        trees = {"this tree": REPO, args.against: checkout(args.against, tmp / "anchor")}
+        projects = {name: copy_project(tmp / f"project-{index}") for index, name in enumerate(trees)}
+        times: dict[str, list[float]] = {name: [] for name in trees}
+        for _ in range(args.repeat):
+            for name, tree in trees.items():
+                times[name].append(clean_build(tree, projects[name]))
+        for name, runs in times.items():
+            print(f"{name:>12}: clean build of every language, median {statistics.median(runs):.2f} s "
+                  f"({', '.join(f'{t:.2f}' for t in runs)})")
+        ratio = statistics.median(times["this tree"]) / statistics.median(times[args.against])
+        print(f"ratio this tree / {args.against}: {ratio:.2f}")
 
 
 if __name__ == "__main__":

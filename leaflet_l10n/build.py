@@ -201,7 +201,7 @@ def _planned(project: Project, job: JobInput, fingerprint: str) -> Output:
 def _still_current(project: Project, old: Output, output: Output) -> bool:
     """The previous output came from the same inputs, and its files are still the bytes it wrote
     (a run killed between writing the HTML and the PDF leaves one of them newer)."""
-    root = project.build_dir
+    root = project.build_paths.root
     return old.state in ("built", "unchanged") and old.fingerprint == output.fingerprint \
         and _file_sha256(root / output.html) == old.html_sha256 and _file_sha256(root / output.pdf) == old.pdf_sha256
 
@@ -249,8 +249,8 @@ def _record(project: Project, output: Output, result: JobOutput) -> Output:
     """Write a job's files, and what the manifest says of them."""
     if result.error is not None:
         return dataclasses.replace(output, state="failed", reasons=(str(result.error),))
-    atomic_write_bytes(project.build_dir / output.html, result.html)
-    atomic_write_bytes(project.build_dir / output.pdf, result.pdf)
+    atomic_write_bytes(project.build_paths.root / output.html, result.html)
+    atomic_write_bytes(project.build_paths.root / output.pdf, result.pdf)
     return dataclasses.replace(output, fallbacks=result.fallbacks,
                                html_sha256=hashlib.sha256(result.html).hexdigest(),
                                pdf_sha256=hashlib.sha256(result.pdf).hexdigest())

@@ -365,9 +365,9 @@ class Checker:
     """Every check, against the English as it is now: read once per task and shared by every step
     of it (the build's gate, an approval, an export, an import)."""
 
-    def __init__(self, project: Project, english: English | None = None) -> None:
+    def __init__(self, project: Project) -> None:
         self.project = project
-        self.english = english or read_english(project)
+        self.english = read_english(project)
         self.glossary = load_glossary(project.locales_dir)
 
     @property
@@ -377,12 +377,6 @@ class Checker:
     def segments(self, domain: str) -> dict[str, Segment]:
         return self.english.segments(domain)
 
-    def judge(self, language: Language, domain: str) -> Judge | None:
-        """The judge of what patients may see in a translation; None where nothing is translated."""
-        if not language.is_translation:
-            return None
-        return Judge(language, domain, catalog_file(self.project, domain).po_path(language.code), self.glossary)
-
     def check(self, language: Language, domains: Iterable[str] | None = None) -> LanguageStatus:
         wanted = tuple(domains) if domains else self.project.domains
         catalogs = tuple(check_catalog(self.project, language, domain, self.english, self.glossary)
@@ -391,14 +385,12 @@ class Checker:
                               tuple(_approval_findings(self.project, language, self.fingerprint)),
                               language.approved_for(self.fingerprint))
 
-    def check_project(self, codes: list[str] | None = None, leaflets: list[str] | None = None) -> ProjectStatus:
-        """The chosen languages (default: every translation) and leaflets, plus the interface."""
-        languages = [lang for lang in self.project.select_languages(codes) if not lang.is_source]
-        domains = (*self.project.select_leaflets(leaflets), UI_DOMAIN)
-        return ProjectStatus(self.project.root, self.fingerprint,
-                             tuple(self.check(language, domains) for language in languages))
-
 
 def check_project(project: Project, codes: list[str] | None = None,
                   leaflets: list[str] | None = None) -> ProjectStatus:
-    return Checker(project).check_project(codes, leaflets)
+    """The chosen languages (default: every translation) and leaflets, plus the interface."""
+    checker = Checker(project)
+    languages = [lang for lang in project.select_languages(codes) if not lang.is_source]
+    domains = (*project.select_leaflets(leaflets), UI_DOMAIN)
+    return ProjectStatus(project.root, checker.fingerprint, tuple(checker.check(language, domains)
+                                                                  for language in languages))

@@ -95,8 +95,7 @@ def source_fingerprint(templates: dict[str, Catalog]) -> str:
     return "sha256:" + digest.hexdigest()[:32]
 
 
-def extract(project: Project, english: English | None = None) -> dict[str, bool]:
+def extract(project: Project) -> dict[str, bool]:
     """Write `locales/<domain>.pot` for every domain; returns which files changed."""
-    english = english or read_english(project)
     return {domain: catalogs.write_template(project, domain, template)
-            for domain, template in english.templates.items()}
+            for domain, template in read_english(project).templates.items()}
