@@ -51,3 +51,15 @@ def test_word_diff_shows_removed_and_added_words():
 ])
 def test_change_risk(old, new, risk):
     assert tc.change_risk(old, new) == risk
+
+
+def test_closest_finds_the_old_text_of_a_long_paragraph():
+    """difflib's autojunk ignores common letters in texts over 200 characters: one changed word
+    scored this paragraph 0.28 and it was missed (babel#969)."""
+    old = ("There is not enough evidence about how well this procedure works or how safe it is. This type of "
+           "procedure can cause complications. So it can only be done with special arrangements. This means "
+           "you will have regular appointments afterwards to check how well it is working or if it has caused "
+           "problems.")
+    new = old.replace("how safe", "how risky")
+    assert tc.closest(new, ["Ask your doctor.", old, "Some other paragraph about the risks."]) == old
+    assert tc.closest(new, ["Ask your doctor."]) is None
