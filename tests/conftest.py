@@ -1,9 +1,11 @@
-"""Shared fixtures: the real project, and a miniature one copied into tmp_path."""
+"""Shared fixtures: the real project, and a miniature one copied into tmp_path; helpers the
+exchange and release tests share (a complete Welsh, export and unpack a hand-off)."""
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import polib
@@ -25,6 +27,9 @@ MINI_WELSH = {
     "Will I need to stay in hospital?": "Fydd angen i mi aros yn yr ysbyty?",
     "Ask about <a1>consent</a1> before you agree.": "Gofynnwch am <a1>gydsyniad</a1> cyn i chi gytuno.",
 }
+# The miniature Welsh with its one untranslated paragraph translated too.
+COMPLETE_WELSH = {**MINI_WELSH, "This procedure is done <em1>twice a day</em1> for about 30 minutes.":
+                  "Caiff y driniaeth hon ei gwneud <em1>ddwywaith y dydd</em1> am tua 30 munud."}
 
 
 def copy_project(source: Path, target: Path) -> Path:
@@ -72,3 +77,26 @@ def run_task(root: Path, *args: str, check: bool = True) -> subprocess.Completed
     if check and result.returncode != 0:
         raise AssertionError(f"invoke {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def complete(root):
+    """Translate everything, so the miniature Welsh passes every check."""
+    fill(root / "locales/cy/LC_MESSAGES/sample.po", COMPLETE_WELSH)
+    ui = polib.pofile(str(root / "locales/cy/LC_MESSAGES/ui.po"))
+    for entry in ui:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {i: f"{entry.msgid_plural} (cy)" for i in entry.msgstr_plural}
+        else:
+            entry.msgstr = f"(cy) {entry.msgid}" if "{" not in entry.msgid else entry.msgid.replace("Page", "Tudalen")
+    ui.save()
+
+
+def export(root, *options) -> Path:
+    """Export the miniature Welsh with `invoke export`; the hand-off zip's path."""
+    return root / run_task(root, "export", "--lang", "cy", *options).stdout.strip()
+
+
+def unpack(package: Path, target: Path) -> Path:
+    with zipfile.ZipFile(package) as z:
+        z.extractall(target)
+    return target

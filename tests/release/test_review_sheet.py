@@ -1,7 +1,6 @@
 """Review sheets for clinical sign-off."""
-from conftest import run_task
+from conftest import complete, run_task
 from helpers import pdf_info, pdf_text
-from test_release import complete
 
 
 def test_sheet_shows_both_languages_side_by_side_and_marks_untranslated(mini):
