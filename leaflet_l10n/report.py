@@ -85,6 +85,6 @@ def stats_table(status: ProjectStatus) -> str:
     lines = [f"{'lang':8} {'leaflet':{width}} " + " ".join(f"{s.value:>18}" for s in EntryState),
              f"{'':8} {'':{width}} " + " ".join(f"{'segments (words)':>18}" for _ in EntryState)]
     for code, domain, tally in rows:
-        cells = " ".join(f"{tally[s].segments:>9} ({tally[s].words:>5})  " for s in EntryState)
+        cells = " ".join(f"{tally[s].segments:>10} ({tally[s].words:>5})" for s in EntryState)
         lines.append(f"{code:8} {domain:{width}} {cells}")
     return "\n".join(lines)

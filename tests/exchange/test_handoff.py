@@ -4,6 +4,8 @@ import shutil
 import zipfile
 
 from conftest import export, run_task
+from leaflet_l10n import load_project
+from leaflet_l10n.memory import TranslationMemory
 
 
 def test_the_package_holds_everything_a_translator_needs(mini):
@@ -25,3 +27,10 @@ def test_export_names_a_missing_catalogue_and_what_to_do(mini):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "locales/cy/LC_MESSAGES/second.po: catalogue not found" in result.stderr
     assert "invoke extract update" in result.stderr
+
+
+def test_tmx_export_holds_every_confirmed_unit(mini):
+    result = run_task(mini, "tm-export", "--lang", "cy")
+    tmx = (mini / result.stdout.strip()).read_text()
+    assert '<tuv xml:lang="cy">' in tmx and "Fydd angen i mi aros yn yr ysbyty?" in tmx
+    assert tmx.count("<tu>") == len(TranslationMemory.from_project(load_project(mini)).units("cy"))

@@ -185,7 +185,6 @@ def test_an_external_entity_is_refused_and_never_read():
     assert str(error).startswith("returned/sample.xlf:")
 
 
-@pytest.mark.xfail(strict=True, reason="xliff.py refuses a DOCTYPE always at line 1, not at the line it is on")
 def test_a_doctype_is_refused_at_the_line_it_is_on():
     with pytest.raises(CatalogError) as refused:
         xliff_to_po(EXTERNAL_ENTITY.encode("utf-8"), XLF)
