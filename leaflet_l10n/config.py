@@ -4,6 +4,7 @@ Everything else receives one frozen `Project` instead of building paths by hand.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import tomllib
@@ -103,6 +104,18 @@ class Language:
     def approved_for(self, fingerprint: str) -> bool:
         """Whether a reviewer approved this language for the English with `fingerprint`."""
         return self.approval is not None and self.approval.fingerprint == fingerprint
+
+    def __reduce__(self):
+        # A Locale pickles with all the CLDR data it has loaded (some 180 KB a language, sent with
+        # every build job); its identifier is enough to load the data again on the other side.
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return (_unpickled_language, ({**fields, "locale": str(self.locale),
+                                       "formats": self.formats and str(self.formats)},))
+
+
+def _unpickled_language(fields: dict) -> Language:
+    return Language(**{**fields, "locale": Locale.parse(fields["locale"]),
+                       "formats": fields["formats"] and Locale.parse(fields["formats"])})
 
 
 def pseudo_language(code: str) -> Language:

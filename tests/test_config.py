@@ -32,3 +32,14 @@ def test_a_bad_status_is_refused(mini):
 def test_a_language_that_is_not_registered(mini):
     with pytest.raises(UnknownLanguageError, match="not registered"):
         load_project(mini).language("pl")
+
+
+def test_a_language_travels_to_a_build_worker_without_its_cldr_data(mini):
+    import pickle
+    project = load_project(mini)
+    welsh = project.language("cy")
+    welsh.locale.plural_form, welsh.native_name       # loads CLDR data into the Locale
+    data = pickle.dumps(welsh)
+    copy = pickle.loads(data)
+    assert copy == welsh and copy.locale == welsh.locale and copy.native_name == "Cymraeg"
+    assert len(data) < 2000, "the CLDR data is loaded again in the worker, not sent with every job"
