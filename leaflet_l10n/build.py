@@ -30,8 +30,9 @@ from .checks import Checker
 from .config import UI_DOMAIN, Language, Project
 from .errors import PipelineError, RenderError
 from .extract import English
-from .fileio import atomic_write_bytes, atomic_write_text
-from .jobs import CatalogInput, JobInput, JobOutput, render_job
+from .fileio import atomic_write_bytes, atomic_write_text, write_if_changed
+from .images import english_image, image_for
+from .jobs import CatalogInput, ImageInput, JobInput, JobOutput, render_job
 from .pofile import write_po
 from .status import Finding, ProjectStatus, write_status
 from .translate import localise
@@ -55,6 +56,7 @@ class Output:
     reasons: tuple[str, ...] = ()
     html_sha256: str = ""
     pdf_sha256: str = ""
+    images: tuple[tuple[str, str], ...] = ()      # (path below build/, sha256) of each figure's image
 
     @property
     def key(self) -> tuple[str, str]:
@@ -146,10 +148,22 @@ def plan_outputs(project: Project, checker: Checker, gate: Gate, languages: tupl
 
 def _job_input(project: Project, checker: Checker, site: render.Site, available: tuple[Language, ...],
                language: Language, name: str) -> JobInput:
-    return JobInput(checker.english.leaflets[name], language, project.source_language,
+    leaflet = checker.english.leaflets[name]
+    return JobInput(leaflet, language, project.source_language,
                     _catalog_input(project, checker.english, language, name),
                     _catalog_input(project, checker.english, language, UI_DOMAIN),
-                    checker.glossary, site, _switcher(available, name, language))
+                    checker.glossary, site, _switcher(available, name, language),
+                    tuple(_image_input(project, checker.english, language, figure.src) for figure in leaflet.images()))
+
+
+def _image_input(project: Project, english: English, language: Language, src: str) -> ImageInput:
+    path = image_for(project, language, src)
+    if path == english_image(project, src):
+        return ImageInput(src, path, english.images[src])
+    try:
+        return ImageInput(src, path, path.read_bytes())
+    except OSError:
+        return ImageInput(src, path, None)  # the job says what is wrong with it
 
 
 def _catalog_input(project: Project, english: English, language: Language, domain: str) -> CatalogInput | None:
@@ -186,6 +200,7 @@ def _fingerprint(job: JobInput, source: bytes, code: bytes) -> str:
                "templates": job.site.templates}
     digest = hashlib.sha256()
     for part in (code, source, *(c.data or b"" for c in (job.catalog, job.ui_catalog) if c),
+                 *(image.src.encode() + (image.data or b"") for image in job.images),
                  json.dumps(context, sort_keys=True).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
@@ -203,7 +218,8 @@ def _still_current(project: Project, old: Output, output: Output) -> bool:
     (a run killed between writing the HTML and the PDF leaves one of them newer)."""
     root = project.build_paths.root
     return old.state in ("built", "unchanged") and old.fingerprint == output.fingerprint \
-        and _file_sha256(root / output.html) == old.html_sha256 and _file_sha256(root / output.pdf) == old.pdf_sha256
+        and _file_sha256(root / output.html) == old.html_sha256 and _file_sha256(root / output.pdf) == old.pdf_sha256 \
+        and all(_file_sha256(root / image) == sha256 for image, sha256 in old.images)
 
 
 def _file_sha256(path: Path) -> str | None:
@@ -219,11 +235,16 @@ def read_manifest(project: Project) -> dict[tuple[str, str], Output]:
     """The outputs the last build recorded; an unreadable manifest means nothing can be reused."""
     try:
         entries = json.loads(project.build_paths.manifest.read_text(encoding="utf-8"))["outputs"]
-        outputs = [Output(**{k: tuple(v) if k == "reasons" else v for k, v in entry.items()
-                             if k in Output.__dataclass_fields__}) for entry in entries]
+        outputs = [Output(**{k: _frozen(v) for k, v in entry.items() if k in Output.__dataclass_fields__})
+                   for entry in entries]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     return {output.key: output for output in outputs}
+
+
+def _frozen(value):
+    """A manifest value as the frozen Output holds it: JSON lists become tuples."""
+    return tuple(_frozen(v) for v in value) if isinstance(value, list) else value
 
 
 # -- 3. run -------------------------------------------------------------------
@@ -249,9 +270,15 @@ def _record(project: Project, output: Output, result: JobOutput) -> Output:
     """Write a job's files, and what the manifest says of them."""
     if result.error is not None:
         return dataclasses.replace(output, state="failed", reasons=(str(result.error),))
-    atomic_write_bytes(project.build_paths.root / output.html, result.html)
-    atomic_write_bytes(project.build_paths.root / output.pdf, result.pdf)
-    return dataclasses.replace(output, fallbacks=result.fallbacks,
+    paths = project.build_paths
+    images = []
+    for src, data in result.images:
+        target = paths.image(project.language(output.language), src)
+        write_if_changed(target, data)
+        images.append((paths.relative(target), hashlib.sha256(data).hexdigest()))
+    atomic_write_bytes(paths.root / output.html, result.html)
+    atomic_write_bytes(paths.root / output.pdf, result.pdf)
+    return dataclasses.replace(output, fallbacks=result.fallbacks, images=tuple(images),
                                html_sha256=hashlib.sha256(result.html).hexdigest(),
                                pdf_sha256=hashlib.sha256(result.pdf).hexdigest())
 

@@ -22,7 +22,7 @@ from .errors import CatalogError, PlaceholderError
 from .extract import English, read_english
 from .glossary import Glossary, load_glossary
 from .plurals import plural_count, same_plural_rule
-from .source import Segment
+from .body import Segment
 from .status import ERROR, WARNING, CatalogStatus, Finding, LanguageStatus, ProjectStatus, Tally, errors
 ALLOW_FLAG = "allow-{code}"   # a PO flag such as `allow-identical` waives one check for one entry
 # Only judgements a person can make may be waived; safety checks (hidden characters, numbers,

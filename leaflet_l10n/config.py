@@ -215,6 +215,10 @@ class BuildPaths:
     def pdf(self, language: Language, leaflet: str) -> Path:
         return inside(self.root, language.tag, f"{leaflet}.pdf")
 
+    def image(self, language: Language, src: str) -> Path:
+        """A figure's image beside the language's pages: `images/x.svg` as the leaflet names it."""
+        return inside(self.root, language.tag, *src.split("/"))
+
     def relative(self, path: Path) -> str:
         """How the manifest names a file: its path below build/."""
         return path.relative_to(self.root).as_posix()

@@ -21,6 +21,7 @@ from jinja2 import TemplateSyntaxError
 from . import catalogs
 from .config import UI_DOMAIN, Project
 from .errors import SourceError
+from .images import english_image, read_image
 from .source import Leaflet, leaflet_from_bytes, parse_leaflet
 
 TEMPLATE_PATTERN = "*.html"
@@ -43,6 +44,10 @@ def leaflet_template(project: Project, leaflet: Leaflet) -> Catalog:
     location = leaflet.path.relative_to(project.root).as_posix()
     for segment in leaflet.segments():
         catalog.add(segment.msgid, locations=[(location, segment.line)], auto_comments=segment.comments)
+        message = catalog[segment.msgid]
+        if "%" in segment.msgid:      # leaflet text is never %-formatted, whatever Babel guesses
+            message.flags.discard("python-format")
+            message.flags.add("no-python-format")
     return catalog
 
 
@@ -69,6 +74,7 @@ class English:
     sources: dict[str, bytes]           # name → the bytes it was parsed from (for fingerprints)
     templates: dict[str, Catalog]       # domain → template, the interface included
     fingerprint: str                    # what an approval is recorded against
+    images: dict[str, bytes]            # src (images/x.svg) → the English image, checked
 
     def segments(self, domain: str) -> dict:
         """msgid → segment of a leaflet; empty for the interface, whose strings have no segments."""
@@ -82,7 +88,9 @@ def read_english(project: Project) -> English:
     leaflets = {name: leaflet_from_bytes(data, project.leaflet_path(name)) for name, data in sources.items()}
     templates = {name: leaflet_template(project, leaflet) for name, leaflet in leaflets.items()}
     templates[UI_DOMAIN] = ui_template(project)
-    return English(leaflets, sources, templates, source_fingerprint(templates))
+    images = {figure.src: read_image(english_image(project, figure.src), (leaflet.path, figure.segments[0].line))
+              for leaflet in leaflets.values() for figure in leaflet.images()}
+    return English(leaflets, sources, templates, source_fingerprint(templates), images)
 
 
 def source_fingerprint(templates: dict[str, Catalog]) -> str:

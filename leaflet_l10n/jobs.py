@@ -1,9 +1,10 @@
 """One output of the build: a leaflet in one language, rendered by a pure function.
 
 `render_job(JobInput) -> JobOutput` reads no file and writes none: the input
-carries everything (the parsed leaflet, the catalogues' bytes, the templates,
-the stylesheet and fonts, the glossary), and the output carries the HTML and PDF
-bytes, or the typed error that stopped them. So a job can run in another
+carries everything (the parsed leaflet, the catalogues' bytes, the images, the
+templates, the stylesheet and fonts, the glossary), and the output carries the
+HTML and PDF bytes and the images to put beside the HTML, or the typed error
+that stopped them. So a job can run in another
 process or on another machine; only the build's coordinator touches the project.
 """
 from __future__ import annotations
@@ -16,8 +17,9 @@ from babel.support import NullTranslations
 from . import catalogs, render, textcompare
 from .checks import Judge
 from .config import UI_DOMAIN, Language
-from .errors import CatalogError, MissingGlyphError, PipelineError, RenderError
+from .errors import CatalogError, MissingGlyphError, PipelineError, RenderError, SourceError
 from .glossary import Glossary
+from .images import check_image, data_uri
 from .pofile import read_po
 from .source import Leaflet, check_publishable
 from .translate import LocalisedLeaflet, localise
@@ -41,6 +43,14 @@ class CatalogInput:
 
 
 @dataclass(frozen=True)
+class ImageInput:
+    """A figure's image as this language shows it: its variant, or the English image."""
+    src: str                              # as the leaflet names it: images/x.svg
+    path: Path                            # the file it came from, to name it in messages
+    data: bytes | None                    # None: the file could not be read
+
+
+@dataclass(frozen=True)
 class JobInput:
     leaflet: Leaflet
     language: Language
@@ -50,6 +60,7 @@ class JobInput:
     glossary: Glossary
     site: render.Site
     switcher: tuple[dict, ...]            # the languages a patient can switch to
+    images: tuple[ImageInput, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class JobOutput:
     html: bytes = b""
     pdf: bytes = b""
     fallbacks: int = 0                    # segments shown in English
+    images: tuple[tuple[str, bytes], ...] = ()   # (src, bytes) to write beside the page
     error: PipelineError | None = None
 
 
@@ -70,16 +82,29 @@ def render_job(job: JobInput) -> JobOutput:
 
 def _render(job: JobInput) -> JobOutput:
     check_publishable(job.leaflet)
+    images = tuple((image.src, _checked(image)) for image in job.images)
     catalog, judge = job.catalog.judged(job.language, job.glossary) if job.catalog else (None, None)
     localised = localise(job.leaflet, catalog, judge)
-    html = render.render_leaflet(job.site, localised, job.language, job.source_language,
-                                 _interface(job), list(job.switcher))
+    interface = _interface(job)
+
+    def page(image_urls) -> str:
+        return render.render_leaflet(job.site, localised, job.language, job.source_language, interface,
+                                     render.Surroundings(job.switcher, image_urls))
+    html = page(tuple((src, src) for src, _ in images))       # the images are written beside the page
     where = job.catalog.path if job.catalog else job.leaflet.path
     try:
-        pdf = render.pdf_bytes(html, where=str(where))
+        pdf = render.pdf_bytes(page(tuple((src, data_uri(src, data)) for src, data in images)), where=str(where))
     except MissingGlyphError as error:
         raise _located(error, localised, catalog, where) from None
-    return JobOutput(html.encode("utf-8"), pdf, localised.fallbacks)
+    return JobOutput(html.encode("utf-8"), pdf, localised.fallbacks, images)
+
+
+def _checked(image: ImageInput) -> bytes:
+    """A variant comes from a translator: it is checked like any outside file."""
+    if image.data is None:
+        raise SourceError("cannot read the image", path=image.path, hint="check that the file is there and readable")
+    check_image(image.data, image.path)
+    return image.data
 
 
 def _interface(job: JobInput):

@@ -110,8 +110,18 @@ def language_fonts(languages: tuple[Language, ...]) -> Markup:
                              for language in languages))
 
 
+@dataclass(frozen=True)
+class Surroundings:
+    """What a leaflet's page links to: the languages to switch to, and each figure's image URL."""
+    switcher: tuple[dict, ...] = ()
+    image_urls: tuple[tuple[str, str], ...] = ()      # (src as the leaflet names it, URL on this page)
+
+    def image_url(self, src: str) -> str:
+        return dict(self.image_urls).get(src, src)
+
+
 def render_leaflet(site: Site, localised: LocalisedLeaflet, language: Language, source_language: Language,
-                   translations: Translations | NullTranslations, switcher: list[dict]) -> str:
+                   translations: Translations | NullTranslations, around: Surroundings = Surroundings()) -> str:
     """The leaflet's HTML page in `language`, with a switcher to the other languages."""
     return site.render(
         "leaflet.html", translations,
@@ -119,8 +129,8 @@ def render_leaflet(site: Site, localised: LocalisedLeaflet, language: Language, 
         leaflet=localised, meta=localised.leaflet.metadata,
         published=localise_digits(format_date(localised.leaflet.published, "long", locale=language.format_locale),
                                   language.format_locale),
-        draft=language.status in ("draft", "pseudo"), fallbacks=localised.fallbacks, languages=switcher,
-        pdf_href=f"{localised.leaflet.name}.pdf")
+        draft=language.status in ("draft", "pseudo"), fallbacks=localised.fallbacks, languages=list(around.switcher),
+        image_url=around.image_url, pdf_href=f"{localised.leaflet.name}.pdf")
 
 
 @contextmanager
@@ -143,6 +153,14 @@ def _glyph_watch() -> Iterator[list[tuple[str, str]]]:
         logger.removeHandler(handler)
 
 
+def _embedded_only(url: str, *args, **kwargs) -> dict:
+    """The PDF renderer fetches nothing: images travel inside the page as data: URLs."""
+    from weasyprint import default_url_fetcher
+    if not url.startswith("data:"):
+        raise ValueError(f"{url[:80]!r} is outside the page; only embedded images are used")
+    return default_url_fetcher(url, *args, **kwargs)
+
+
 def pdf_bytes(html: str, *, where: str) -> bytes:
     """Tagged PDF/UA bytes; MissingGlyphError (with `.character`) when a character has no glyph."""
     from weasyprint import HTML  # slow import: only when a PDF is wanted
@@ -150,7 +168,7 @@ def pdf_bytes(html: str, *, where: str) -> bytes:
     with _glyph_watch() as missing:
         # No base URL: a relative link stays relative, as in the HTML beside the PDF, instead of
         # becoming a file:// link to the build machine. Styles and fonts need none.
-        data = HTML(string=html, base_url=None).write_pdf(**PDF_OPTIONS)
+        data = HTML(string=html, base_url=None, url_fetcher=_embedded_only).write_pdf(**PDF_OPTIONS)
     if missing:
         char, code = missing[0]
         raise MissingGlyphError(

@@ -14,7 +14,8 @@ from markupsafe import Markup
 from . import markup
 from .catalogs import EntryState, entry_state, strings_of
 from .errors import PlaceholderError
-from .source import Block, Leaflet, Segment
+from .body import Block, Segment
+from .source import Leaflet
 
 
 class Fallback(str, Enum):
@@ -34,10 +35,17 @@ class Text:
 
 @dataclass(frozen=True)
 class LocalisedBlock:
-    kind: str
-    items: tuple[Text, ...]
-    level: int = 0
-    ordered: bool = False
+    """A block of the body as it will be shown: the source block's structure, its texts localised."""
+    source: Block
+    texts: tuple[Text, ...]
+    children: tuple[LocalisedBlock, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+    def all_texts(self) -> tuple[Text, ...]:
+        return (*self.texts, *(t for child in self.children for t in child.all_texts()))
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,8 @@ class LocalisedLeaflet:
     blocks: tuple[LocalisedBlock, ...]
 
     def texts(self) -> tuple[Text, ...]:
-        return (self.title, self.document_type, *(t for block in self.blocks for t in block.items))
+        """Every text in the order of `Leaflet.segments()`."""
+        return (self.title, self.document_type, *(t for block in self.blocks for t in block.all_texts()))
 
     @property
     def fallbacks(self) -> int:
@@ -83,7 +92,7 @@ def localise(leaflet: Leaflet, catalog: Catalog | None, judge=None) -> Localised
         return localise_segment(segment, catalog, judge)
 
     def block(source: Block) -> LocalisedBlock:
-        return LocalisedBlock(source.kind, tuple(text(s) for s in source.segments),
-                              level=source.level, ordered=source.ordered)
+        return LocalisedBlock(source, tuple(text(s) for s in source.segments),
+                              tuple(block(child) for child in source.children))
     return LocalisedLeaflet(leaflet, text(leaflet.title), text(leaflet.document_type),
                             tuple(block(b) for b in leaflet.blocks))

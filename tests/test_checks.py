@@ -10,7 +10,7 @@ from leaflet_l10n import checks
 from leaflet_l10n.config import Language
 from leaflet_l10n.glossary import Glossary
 from leaflet_l10n.markup import Placeholder
-from leaflet_l10n.source import Segment
+from leaflet_l10n.body import Segment
 
 WELSH = Language("cy", "draft", locale=Locale.parse("cy"))
 GLOSSARY = Glossary(("NHS 111", "NHS", "NICE"), {"cy": {"twice a day": "dwywaith y dydd"}})

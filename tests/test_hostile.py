@@ -46,6 +46,7 @@ def _prepare(root: Path, case: dict) -> None:
     for name, source in case.get("copy", {}).items():
         (root / name).write_bytes((root / source).read_bytes())
     for name, text in case.get("files", {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text.lstrip("\n"), encoding="utf-8")
     for name, hexadecimal in case.get("bytes", {}).items():
         (root / name).write_bytes(bytes.fromhex(hexadecimal))

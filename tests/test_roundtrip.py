@@ -26,11 +26,37 @@ INLINE = st.one_of(
     st.builds(lambda t: f"**{t}**", PHRASE),
 )
 LINE = st.lists(INLINE, min_size=1, max_size=4).map(" ".join)
-BLOCK = st.one_of(
-    LINE,
-    st.builds(lambda t: f"## {t}", LINE),
-    st.lists(LINE, min_size=1, max_size=3).map(lambda items: "\n".join(f"- {i}" for i in items)),
-)
+CELL = st.one_of(st.just(""), INLINE)
+
+
+def _list(items: list, ordered: bool, start: int, indent: str = "") -> str:
+    """Markdown for a list whose items may hold a nested list: [(text, nested or None)]."""
+    lines = []
+    for number, (text, nested) in enumerate(items, start):
+        marker = f"{number}." if ordered else "-"
+        lines.append(f"{indent}{marker} {text}")
+        if nested:
+            lines.append(_list(nested[0], nested[1], 1, indent + " " * (len(marker) + 1)))
+    return "\n".join(lines)
+
+
+NESTED = st.tuples(st.lists(st.tuples(LINE, st.none()), min_size=1, max_size=3), st.booleans())
+LIST = st.builds(_list, st.lists(st.tuples(LINE, st.one_of(st.none(), NESTED)), min_size=1, max_size=3),
+                 st.booleans(), st.integers(1, 12))
+TABLE = st.builds(
+    lambda columns, rows, caption: (f"Table: {caption}\n\n" if caption else "")
+    + "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
+    + "\n".join("| " + " | ".join((row * len(columns))[:len(columns)]) + " |" for row in rows),
+    st.lists(PHRASE, min_size=1, max_size=3), st.lists(st.lists(CELL, min_size=1, max_size=3), max_size=3),
+    st.one_of(st.none(), LINE))
+CALLOUT = st.one_of(
+    st.builds(lambda kind, title, body: f'!!! {kind} "{title}"\n    {body}', st.sampled_from(["urgent", "important",
+              "information"]), PHRASE.filter(lambda t: '"' not in t), LINE),
+    st.builds(lambda body: f"> {body}", LINE))
+FIGURE = st.builds(lambda alt, caption: f'![{alt}](images/x.svg "{caption}")' if caption else f"![{alt}](images/x.svg)",
+                   PHRASE.filter(lambda t: not set(t) & set("[]")), st.one_of(st.none(), PHRASE.filter(
+                       lambda t: '"' not in t)))
+BLOCK = st.one_of(LINE, st.builds(lambda t: f"## {t}", LINE), LIST, TABLE, CALLOUT, FIGURE)
 BODY = st.lists(BLOCK, min_size=1, max_size=6).map("\n\n".join)
 
 
@@ -52,7 +78,7 @@ SITE = Site.read(PROJECT)
 def body_html(leaflet, catalog, code: str) -> str:
     language = PROJECT.language(code)
     html = render_leaflet(SITE, localise(leaflet, catalog), language, PROJECT.source_language,
-                          NullTranslations(), [])
+                          NullTranslations())
     return main_of(html)
 
 

@@ -22,6 +22,19 @@ def parse(body: str):
 CASES = tomllib.loads((Path(__file__).parent / "fixtures/markdown/cases.toml").read_text(encoding="utf-8"))
 
 
+def outline(block) -> str:
+    """A block tree in one line: kind, what the source owns (order, start, type, image, alignment), children."""
+    own = [block.kind, "ordered" if block.ordered else "", f"start={block.start}" if block.start != 1 else "",
+           block.style, block.src, "header" if block.header else ""]
+    text = " ".join(part for part in own if part)
+    return f"{text} ({', '.join(outline(child) for child in block.children)})" if block.children else text
+
+
+@pytest.mark.parametrize("case", [c for c in CASES["case"] if "outline" in c], ids=lambda case: case["name"])
+def test_the_structure_is_the_sources(case):
+    assert [outline(block) for block in parse(case["body"]).blocks] == case["outline"]
+
+
 @pytest.mark.parametrize("case", CASES["case"], ids=lambda case: case["name"])
 def test_markdown_becomes_the_expected_segments_and_html(case):
     leaflet = parse(case["body"])
