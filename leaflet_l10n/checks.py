@@ -18,9 +18,10 @@ from . import markup, textcompare
 from .catalogs import (EntryState, catalog_file, entry_state, ids_of, key_of, msgid_start, read_catalog,
                        strings_of, translation_pairs)
 from .config import UI_DOMAIN, Language, Project, registry_line
-from .errors import CatalogError, PlaceholderError
+from .errors import CatalogError, PlaceholderError, SourceError
 from .extract import English, read_english
 from .glossary import Glossary, load_glossary
+from .images import read_image, variant_image
 from .plurals import plural_count, same_plural_rule
 from .body import Segment
 from .status import ERROR, WARNING, CatalogStatus, Finding, LanguageStatus, ProjectStatus, Tally, errors
@@ -181,13 +182,15 @@ def check_glossary(entry: Entry) -> Iterator[Finding]:
 # Not Babel's `python_format`: it lets a translation drop a named placeholder (a date would
 # vanish from the page); ours asks Python to format the translation with typed values.
 def check_format(entry: Entry) -> Iterator[Finding]:
+    if not entry.formatted:
+        return                     # leaflet text is never formatted: "50% of" is just text
     for source, translation in entry.pairs():
         wanted = textcompare.format_placeholders(source)
         found = textcompare.format_placeholders(translation)
         if wanted != found:
             yield entry.finding(ERROR, "format", "placeholders differ: keep "
                                 f"{', '.join(sorted(wanted)) or 'none'}, found {', '.join(sorted(found)) or 'none'}")
-        elif problem := textcompare.format_error(source, translation, percent=entry.formatted):
+        elif problem := textcompare.format_error(source, translation, percent=True):
             yield entry.finding(ERROR, "format", f"the page cannot be made with this translation: {problem}")
 
 
@@ -361,6 +364,24 @@ def _approval_findings(project: Project, language: Language, fingerprint: str) -
                   project.languages_file, line, "", message)
 
 
+def _image_findings(project: Project, english: English, language: Language) -> Iterator[Finding]:
+    """A variant image must be safe; an image some language has a variant of (it has words in it)
+    is listed for every language still showing the English one."""
+    languages = [lang for lang in project.languages if lang.is_translation]
+    for src in sorted(english.images):
+        own = variant_image(project, language, src)
+        if own.is_file():
+            try:
+                read_image(own, (own, 1))
+            except SourceError as exc:
+                yield Finding(ERROR, "image", language.code, "", own, exc.line, src, f"{exc.message}: {exc.hint}")
+        elif any(variant_image(project, other, src).is_file() for other in languages):
+            yield Finding(WARNING, "image-in-english", language.code, "", own, None, src,
+                          f"the image {src} has words in it and is translated for other languages, but "
+                          f"{language.code} still shows the English one: save a translated copy as {own.name} "
+                          f"in {own.parent.relative_to(project.root)}/")
+
+
 class Checker:
     """Every check, against the English as it is now: read once per task and shared by every step
     of it (the build's gate, an approval, an export, an import)."""
@@ -381,9 +402,9 @@ class Checker:
         wanted = tuple(domains) if domains else self.project.domains
         catalogs = tuple(check_catalog(self.project, language, domain, self.english, self.glossary)
                          for domain in wanted)
-        return LanguageStatus(language, catalogs,
-                              tuple(_approval_findings(self.project, language, self.fingerprint)),
-                              language.approved_for(self.fingerprint))
+        findings = (*_approval_findings(self.project, language, self.fingerprint),
+                    *_image_findings(self.project, self.english, language))
+        return LanguageStatus(language, catalogs, findings, language.approved_for(self.fingerprint))
 
 
 def check_project(project: Project, codes: list[str] | None = None,

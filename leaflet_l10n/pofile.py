@@ -339,6 +339,15 @@ def write_po(catalog: babel_catalog.Catalog) -> bytes:
     return _SPLICING_COMMENT.sub(r"\1 ", text).encode("utf-8")
 
 
+def _flags(message: Message) -> list[str]:
+    """Babel adds python-format to any msgid that looks like a % format; an entry that says
+    no-python-format (leaflet text with a %) must not say both, or msgfmt -c checks it."""
+    flags = set(message.flags)
+    if "no-python-format" in flags:
+        flags.discard("python-format")
+    return sorted(flags)
+
+
 def _to_entry(message: Message, obsolete: bool = False) -> polib.POEntry:
     """One entry; an obsolete one keeps no locations or extracted comments, as in msgmerge."""
     ids = message.id if isinstance(message.id, tuple) else (message.id,)
@@ -347,7 +356,7 @@ def _to_entry(message: Message, obsolete: bool = False) -> polib.POEntry:
         msgid=ids[0], msgctxt=message.context, obsolete=obsolete,
         occurrences=[] if obsolete else [(path, str(line) if line else "") for path, line in message.locations],
         comment="" if obsolete else "\n".join(message.auto_comments), tcomment="\n".join(message.user_comments),
-        flags=sorted(message.flags), previous_msgctxt=previous_context(message) if previous else None,
+        flags=_flags(message), previous_msgctxt=previous_context(message) if previous else None,
         previous_msgid=previous[0] if previous else None,
         previous_msgid_plural=previous[1] if len(previous) > 1 else None)
     if len(ids) > 1:

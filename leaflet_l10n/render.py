@@ -153,22 +153,16 @@ def _glyph_watch() -> Iterator[list[tuple[str, str]]]:
         logger.removeHandler(handler)
 
 
-def _embedded_only(url: str, *args, **kwargs) -> dict:
-    """The PDF renderer fetches nothing: images travel inside the page as data: URLs."""
-    from weasyprint import default_url_fetcher
-    if not url.startswith("data:"):
-        raise ValueError(f"{url[:80]!r} is outside the page; only embedded images are used")
-    return default_url_fetcher(url, *args, **kwargs)
-
-
 def pdf_bytes(html: str, *, where: str) -> bytes:
     """Tagged PDF/UA bytes; MissingGlyphError (with `.character`) when a character has no glyph."""
-    from weasyprint import HTML  # slow import: only when a PDF is wanted
+    from weasyprint import HTML, URLFetcher  # slow import: only when a PDF is wanted
 
     with _glyph_watch() as missing:
         # No base URL: a relative link stays relative, as in the HTML beside the PDF, instead of
         # becoming a file:// link to the build machine. Styles and fonts need none.
-        data = HTML(string=html, base_url=None, url_fetcher=_embedded_only).write_pdf(**PDF_OPTIONS)
+        # Nothing is fetched: images travel inside the page as data: URLs.
+        data = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"})
+                    ).write_pdf(**PDF_OPTIONS)
     if missing:
         char, code = missing[0]
         raise MissingGlyphError(

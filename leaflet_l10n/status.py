@@ -101,7 +101,7 @@ class CatalogStatus:
 class LanguageStatus:
     language: Language
     catalogs: tuple[CatalogStatus, ...]
-    findings: tuple[Finding, ...]        # language-wide: approval
+    findings: tuple[Finding, ...]        # language-wide: approval, images
     approval_current: bool
     withheld: bool = False               # the build's gate kept it from patients
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from leaflet_l10n import extract, init_language, load_project
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 INVOKE = [sys.executable, "-m", "invoke"]
 
 # Welsh for the miniature leaflet; one paragraph is deliberately left untranslated.
@@ -59,6 +61,25 @@ def mini(tmp_path) -> Path:
     extract(project)
     init_language(project, "cy")
     fill(root / "locales/cy/LC_MESSAGES/sample.po", MINI_WELSH)
+    return root
+
+
+@pytest.fixture
+def rich(tmp_path) -> Path:
+    """A leaflet with every kind of block (figure, call-outs, nested numbered list, table), with draft
+    Arabic and Urdu for all of it; the interface strings as the real project translates them."""
+    root = copy_project(ROOTS / "rich", tmp_path / "rich")
+    project = load_project(root)
+    extract(project)
+    translations = tomllib.loads((FIXTURES / "rich-translations.toml").read_text(encoding="utf-8"))
+    for code, pairs in translations.items():
+        init_language(project, code)
+        fill(root / f"locales/{code}/LC_MESSAGES/bowel-preparation.po", pairs)
+        real = {e.msgid: e for e in polib.pofile(str(REPO / f"locales/{code}/LC_MESSAGES/ui.po"))}
+        ui = polib.pofile(str(root / f"locales/{code}/LC_MESSAGES/ui.po"))
+        for entry in ui:
+            entry.msgstr, entry.msgstr_plural = real[entry.msgid].msgstr, dict(real[entry.msgid].msgstr_plural)
+        ui.save()
     return root
 
 

@@ -121,3 +121,9 @@ def test_an_interface_string_python_would_refuse_to_format_is_an_error(case):
 @pytest.mark.parametrize("case", FORMAT_CASES["accepted"], ids=lambda case: case["welsh"])
 def test_an_interface_string_python_formats_passes(case):
     assert _format_findings(case["english"], case["welsh"]) == []
+
+
+def test_a_percent_sign_in_leaflet_text_is_text_not_a_format():
+    """'50% of' is not a % format in a leaflet, which is never formatted: Polish moves the %."""
+    assert run(checks.check_format, "Take 50% of the dose.", "Weź 50% dawki.") == []
+    assert run(checks.check_format, "Take 50% of the dose.", "Przyjmij połowę (50 %) dawki.") == []

@@ -1,3 +1,4 @@
+import subprocess
 from importlib.metadata import entry_points
 
 import polib
@@ -76,3 +77,17 @@ def test_each_leaflet_is_parsed_once_per_task(mini, monkeypatch, task):
     monkeypatch.setattr(source, "parse_leaflet", lambda text, path: parsed.append(path.name) or real(text, path))
     task(load_project(mini))
     assert parsed == ["sample.md"]
+
+
+def test_leaflet_text_with_a_percent_sign_is_not_a_python_format(mini):
+    """Babel flags any msgid like '50% of' python-format, and msgfmt -c would then refuse a correct
+    translation that moves the %: leaflet text is never formatted, and says so."""
+    leaflet = mini / "source/leaflets/sample.md"
+    leaflet.write_text(leaflet.read_text() + "\nTake 50% of the dose.\n")
+    extract(load_project(mini))
+    [entry] = [e for e in polib.pofile(str(mini / "locales/sample.pot")) if e.msgid == "Take 50% of the dose."]
+    assert entry.flags == ["no-python-format"]
+    po = mini / "locales/pl.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: pl\\n"\n\n'
+                  '#, no-python-format\nmsgid "Take 50% of the dose."\nmsgstr "Przyjmij połowę (50 %) dawki."\n')
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True).returncode == 0
