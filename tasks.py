@@ -178,6 +178,20 @@ def import_(c, file):
         raise Exit("conflicts: the repository versions were kept; resolve them by hand", code=1)
 
 
+@task(name="new-leaflet", help={"name": "The new leaflet's name: lower-case words joined by hyphens",
+                                "from_": "The document to convert: .docx, .odt or .html"})
+@reports_errors
+@writes
+def new_leaflet(c, name, from_):
+    """Convert an existing leaflet into source/leaflets/<name>.md, then extract and fill from memory."""
+    project = pipeline.load_project(ROOT)
+    conversion = pipeline.new_leaflet(project, name, Path(from_))
+    print(pipeline.conversion_summary(conversion, project.root))
+    if conversion.ready:
+        pipeline.extract(pipeline.load_project(ROOT))
+        print(pipeline.update_summary(pipeline.update(pipeline.load_project(ROOT)), project.root))
+
+
 @task(name="review-sheet", help={"lang": "The language to review",
                                  "leaflet": "Only this leaflet (repeatable); default: all"},
       iterable=["leaflet"])

@@ -11,7 +11,7 @@ from .checks import Checker, check_project
 from .config import Language, Project, load_project
 from .errors import (CatalogError, ConfigError, GateError, ImportRefused, MissingGlyphError, PipelineError,
                      PlaceholderError, ProjectBusy, RenderError, SourceError, UnknownLanguageError)
-from .exchange import export, export_tmx, import_file, import_summary
+from .exchange import conversion_summary, export, export_tmx, import_file, import_summary, new_leaflet
 from .extract import extract
 from .languages import init_language, update
 from .lock import Holder, project_lock, timeout_from
@@ -24,14 +24,14 @@ __all__ = [
     # stages
     "extract", "init_language", "update", "init_catalog", "read_catalog",
     "Checker", "check_project", "build", "preview", "export", "export_tmx", "import_file",
-    "review_sheet", "approve_language", "publish_language",
+    "review_sheet", "approve_language", "publish_language", "new_leaflet",
     # one writer at a time
     "project_lock", "timeout_from", "Holder",
     # model and results
     "load_project", "Project", "Language", "EntryState", "Finding", "ProjectStatus", "BuildResult",
     # what the tasks print
     "as_json", "status_text", "stats_table", "stats_json", "extract_summary", "init_summary",
-    "update_summary", "build_summary", "import_summary",
+    "update_summary", "build_summary", "import_summary", "conversion_summary",
     # errors
     "PipelineError", "ConfigError", "UnknownLanguageError", "SourceError", "CatalogError",
     "PlaceholderError", "RenderError", "MissingGlyphError", "GateError", "ImportRefused",

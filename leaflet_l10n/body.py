@@ -29,6 +29,7 @@ CALLOUT_TYPES = ("urgent", "important", "information")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 IMAGES_DIR = "images"
 MAX_LIST_DEPTH = 2
+ALT_TO_WRITE = "DESCRIBE THIS IMAGE"             # what a converted document leaves for a person to write
 CAPTION_PREFIX = re.compile(r"^Table:\s*")       # pandoc's table caption, before or after the table
 _TRANSLATOR_NOTE = re.compile(r"^<!--\s*translators?:\s*(.*?)\s*-->\s*$", re.IGNORECASE | re.DOTALL)
 _INLINE_ELEMENTS = {"em_open": "em", "strong_open": "strong", "link_open": "a"}
@@ -186,7 +187,7 @@ class _BodyReader:
                             "put each image in a paragraph of its own: ![what it shows](images/x.svg \"Caption\")")
         image, line = images[0], self.line_of(token)
         alt = " ".join("".join(c.content for c in image.children or [] if c.type in ("text", "softbreak")).split())
-        if not alt:
+        if not alt or alt == ALT_TO_WRITE:
             raise self.fail(token, "an image without alt text", "describe what it shows for people who cannot see "
                             "it: ![A small device under the skin](images/x.svg)")
         src = _image_source(image.attrs.get("src", ""))

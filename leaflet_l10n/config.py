@@ -359,6 +359,11 @@ def load_project(root: Path | str) -> Project:
                    leaflets=_discover_leaflets(root / "source" / "leaflets"))
 
 
+def valid_leaflet_name(name: str) -> bool:
+    """Lower-case words joined by hyphens: a leaflet's name is its file, its URL and its catalogue."""
+    return bool(_LEAFLET_NAME.match(name)) and name != UI_DOMAIN
+
+
 def _discover_leaflets(directory: Path) -> tuple[str, ...]:
     names = []
     for path in sorted(directory.glob("*.md")):
