@@ -3,6 +3,7 @@ import tomllib
 from pathlib import Path
 
 import re
+import subprocess
 
 import pikepdf
 import polib
@@ -191,3 +192,35 @@ def test_a_second_leaflet_with_a_nested_list_goes_through_memory_export_and_impo
     merged = polib.pofile(str(rich / "locales/ar/LC_MESSAGES/after-the-test.po"))
     assert merged.find("do not drive").msgstr == "لا تقد السيارة"
     assert "fuzzy" not in merged.find("drink clear fluids only").flags
+
+
+def _word_boxes(pdf) -> list[tuple[int, float, float, float, float, str]]:
+    """(page, xMin, yMin, xMax, yMax, word) of every word, as poppler lays them out."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    boxes, page = [], 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+            width = float(re.search(r'width="([\d.]+)"', line)[1])
+        elif match := re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line):
+            boxes.append((page, *map(float, match.groups()[:4]), match[5]))
+    assert page and width == pytest.approx(595.28, abs=0.5), "A4"
+    return boxes
+
+
+@pytest.mark.parametrize("code", ["en", "ar", "ur"])
+def test_a_long_table_never_leaves_the_page_and_never_splits_a_row(rich, code):
+    leaflet = rich / f"source/leaflets/{RICH}.md"
+    rows = "\n".join(f"| row{n}start | {'Pneumonoultramicroscopicsilicovolcanoconiosis' * 2} | "
+                     f"{'a long sentence that wraps over several lines of its cell ' * 2} row{n}end |"
+                     for n in range(40))
+    leaflet.write_text(leaflet.read_text(encoding="utf-8") + f"\n| A | B | C |\n|---|---|---|\n{rows}\n")
+    run_task(rich, "extract", "update")
+    _built(rich, code)
+    boxes = _word_boxes(rich / f"build/{code}/{RICH}.pdf")
+    assert max(page for page, *_ in boxes) >= 2, "the table runs over pages"
+    margin = 18 * 72 / 25.4 - 1                  # the stylesheet's 18 mm side margins, less a point
+    assert all(margin <= x_min and x_max <= 595.28 - margin for _, x_min, _, x_max, _, _ in boxes)
+    pages = {word: page for page, *_, word in boxes}
+    for n in range(40):
+        assert pages[f"row{n}start"] == pages[f"row{n}end"], f"row {n} is split across a page break"
