@@ -23,6 +23,7 @@ from mdit_py_plugins.admon import admon_plugin
 from . import markup
 from .errors import PlaceholderError, SourceError
 from .markup import Placeholder
+from .textcompare import hidden_characters
 
 MARKDOWN = MarkdownIt("commonmark").enable("table").use(admon_plugin)
 CALLOUT_TYPES = ("urgent", "important", "information")
@@ -31,9 +32,12 @@ IMAGES_DIR = "images"
 MAX_LIST_DEPTH = 2
 ALT_TO_WRITE = "DESCRIBE THIS IMAGE"             # what a converted document leaves for a person to write
 CAPTION_PREFIX = re.compile(r"^Table:\s*")       # pandoc's table caption, before or after the table
+_QUOTES = "\"'“”‘’"
+_EMPTY_COMMENT = re.compile(r"<!--\s*-->")
 _TRANSLATOR_NOTE = re.compile(r"^<!--\s*translators?:\s*(.*?)\s*-->\s*$", re.IGNORECASE | re.DOTALL)
 _INLINE_ELEMENTS = {"em_open": "em", "strong_open": "strong", "link_open": "a"}
 _INLINE_CLOSERS = {"em_close", "strong_close", "link_close"}
+_IMAGE_PATH = re.compile(r"images(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)+")   # no %, spaces or other escapes
 _ALIGNMENT = {"text-align:left": "start", "text-align:right": "end", "text-align:center": "center"}
 
 KIND_NOTES = {
@@ -156,6 +160,8 @@ class _BodyReader:
         return inline_segment(inline, kind, line, notes, self.path)
 
     def note(self, token: Token) -> None:
+        if _EMPTY_COMMENT.fullmatch(token.content.strip()):
+            return                                   # what pandoc writes between two lists
         match = _TRANSLATOR_NOTE.match(token.content.strip())
         if not match:
             raise self.fail(token, "raw HTML is not allowed in a leaflet",
@@ -194,7 +200,7 @@ class _BodyReader:
         if src is None:
             raise self.fail(token, f"the image {str(image.attrs.get('src'))[:80]!r} is not an SVG, PNG or JPEG "
                             f"file in {IMAGES_DIR}/", f"save it as source/leaflets/{IMAGES_DIR}/<name>.svg "
-                            "(or .png, .jpg) and write that path")
+                            "(or .png, .jpg), its name in letters, digits, hyphens and dots, and write that path")
         notes = tuple(self.notes)
         self.notes.clear()
         segments = [make_segment(alt, "image_alt", line, (), (*notes, f"The image is {src}."), self.path)]
@@ -233,12 +239,16 @@ class _BodyReader:
         if style not in CALLOUT_TYPES:
             raise self.fail(token, f"unknown call-out type {style!r}",
                             f"use one of: {', '.join(CALLOUT_TYPES)}, e.g. !!! urgent \"Call 999 if:\"")
+        title = token.info.strip()[len(style):].strip()
+        if title and not (len(title) > 2 and title[0] == title[-1] == '"'):
+            raise self.fail(token, f"the call-out heading {title[:60]!r} is not in straight double quotes",
+                            f'write it as !!! {style} "{title.strip(_QUOTES)}"')
         heading: tuple[Segment, ...] = ()
         if self.tokens[self.index].type == "admonition_title_open":
             self.take()
             inline = self.take("inline")
             self.take("admonition_title_close")
-            if '"' in token.info:                   # a title given; without one the plugin invents it
+            if title:                                # without one the plugin invents a title: not ours
                 heading = (self.segment(inline, "callout_heading", self.line_of(token)),)
         return self.callout_body(token, style, heading, until="admonition_close")
 
@@ -281,8 +291,7 @@ class _BodyReader:
 def _image_source(src: str) -> str | None:
     """A figure's image as a path below images/, or None if it is not one we can carry safely."""
     path = PurePosixPath(src)
-    if markup.unsafe_url(src) or ":" in src or path.is_absolute() or ".." in path.parts \
-            or path.parts[:1] != (IMAGES_DIR,) or len(path.parts) < 2 or path.suffix.lower() not in IMAGE_SUFFIXES:
+    if not _IMAGE_PATH.fullmatch(src) or ".." in path.parts or path.suffix.lower() not in IMAGE_SUFFIXES:
         return None
     return path.as_posix()
 
@@ -295,13 +304,13 @@ def _with_captions(blocks: list[Block], path: Path) -> tuple[Block, ...]:
         caption = block.segments[0] if block.kind == "paragraph" and CAPTION_PREFIX.match(block.segments[0].msgid) \
             else None
         if caption and result and result[-1].kind == "table" and not result[-1].segments and waiting is None:
-            result[-1] = _captioned(result[-1], caption)
+            result[-1] = _captioned(result[-1], caption, path)
         elif waiting is not None and block.kind != "table" or caption and waiting is not None:
             raise _lone_caption(waiting, path)
         elif caption:
             waiting = caption
         else:
-            result.append(_captioned(block, waiting) if waiting else block)
+            result.append(_captioned(block, waiting, path) if waiting else block)
             waiting = None
     if waiting is not None:
         raise _lone_caption(waiting, path)
@@ -313,9 +322,9 @@ def _lone_caption(caption: Segment, path: Path) -> SourceError:
                        hint="put the caption directly above or below its table, or reword the paragraph")
 
 
-def _captioned(table: Block, paragraph: Segment) -> Block:
-    caption = Segment(CAPTION_PREFIX.sub("", paragraph.msgid), "table_caption", paragraph.line,
-                      paragraph.placeholders, paragraph.notes)
+def _captioned(table: Block, paragraph: Segment, path: Path) -> Block:
+    caption = make_segment(CAPTION_PREFIX.sub("", paragraph.msgid), "table_caption", paragraph.line,
+                           paragraph.placeholders, paragraph.notes, path)
     return Block("table", (caption,), table.children)
 
 
@@ -356,6 +365,13 @@ def _placeholder(child: Token, counters: dict[str, int], line: int, path: Path) 
 
 def make_segment(msgid: str, kind: str, line: int, placeholders: tuple[Placeholder, ...],
              notes: tuple[str, ...], path: Path) -> Segment:
+    if not markup.to_plain(msgid).strip():
+        raise SourceError(f"an empty {kind.replace('_', ' ')}", path=path, line=line,
+                          hint="write its text, or delete it")
+    hidden = hidden_characters(msgid)
+    if hidden:
+        raise SourceError(f"invisible character(s) {', '.join(hidden)} in the text: they can hide or reorder "
+                          "what a patient reads", path=path, line=line, hint="delete them")
     try:
         markup.validate(msgid, placeholders)
     except PlaceholderError as exc:

@@ -28,7 +28,7 @@ from babel.support import NullTranslations
 from . import catalogs, render
 from .checks import Checker
 from .config import UI_DOMAIN, Language, Project
-from .errors import PipelineError, RenderError
+from .errors import ConfigError, PipelineError, RenderError
 from .extract import English
 from .fileio import atomic_write_bytes, atomic_write_text, write_if_changed
 from .images import english_image, image_for
@@ -157,11 +157,14 @@ def _job_input(project: Project, checker: Checker, site: render.Site, available:
 
 
 def _image_input(project: Project, english: English, language: Language, src: str) -> ImageInput:
-    path = image_for(project, language, src)
+    try:
+        path = image_for(project, language, src)
+    except ConfigError:                     # a translator's link that loops or leads out: that language fails
+        return ImageInput(src, project.locales_dir / language.code / src, None)
     if path == english_image(project, src):
         return ImageInput(src, path, english.images[src])
     try:
-        return ImageInput(src, path, path.read_bytes())
+        return ImageInput(src, path, path.read_bytes() if path.is_file() else None)
     except OSError:
         return ImageInput(src, path, None)  # the job says what is wrong with it
 

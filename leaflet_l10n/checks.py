@@ -18,7 +18,7 @@ from . import markup, textcompare
 from .catalogs import (EntryState, catalog_file, entry_state, ids_of, key_of, msgid_start, read_catalog,
                        strings_of, translation_pairs)
 from .config import UI_DOMAIN, Language, Project, registry_line
-from .errors import CatalogError, PlaceholderError, SourceError
+from .errors import CatalogError, ConfigError, PlaceholderError, SourceError
 from .extract import English, read_english
 from .glossary import Glossary, load_glossary
 from .images import read_image, variant_image
@@ -369,13 +369,13 @@ def _image_findings(project: Project, english: English, language: Language) -> I
     is listed for every language still showing the English one."""
     languages = [lang for lang in project.languages if lang.is_translation]
     for src in sorted(english.images):
-        own = variant_image(project, language, src)
-        if own.is_file():
+        own = project.locales_dir / language.code / src
+        if own.exists() or own.is_symlink():
             try:
-                read_image(own, (own, 1))
-            except SourceError as exc:
+                read_image(variant_image(project, language, src), (own, 1))
+            except (SourceError, ConfigError) as exc:
                 yield Finding(ERROR, "image", language.code, "", own, exc.line, src, f"{exc.message}: {exc.hint}")
-        elif any(variant_image(project, other, src).is_file() for other in languages):
+        elif any((project.locales_dir / other.code / src).exists() for other in languages):
             yield Finding(WARNING, "image-in-english", language.code, "", own, None, src,
                           f"the image {src} has words in it and is translated for other languages, but "
                           f"{language.code} still shows the English one: save a translated copy as {own.name} "

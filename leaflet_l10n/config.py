@@ -262,7 +262,12 @@ def inside(directory: Path, *parts: str) -> Path:
     """`directory / parts`, refused unless it stays inside `directory`: paths are built from
     codes and names that came from outside, and none may lead out of the project."""
     path = directory.joinpath(*parts)
-    if not path.resolve().is_relative_to(directory.resolve()):
+    try:
+        resolved = path.resolve()
+    except (RuntimeError, OSError):           # a symbolic link that loops
+        raise ConfigError(f"{'/'.join(parts)!r} is a symbolic link that leads nowhere", path=path,
+                          hint="replace the link by the file itself") from None
+    if not resolved.is_relative_to(directory.resolve()):
         raise ConfigError(f"{'/'.join(parts)!r} would lead outside {directory}", path=directory,
                           hint="use a registered language code and a leaflet name")
     return path

@@ -15,6 +15,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +26,20 @@ from ..body import ALT_TO_WRITE, IMAGE_SUFFIXES, IMAGES_DIR, MAX_LIST_DEPTH
 from ..config import Project, inside, valid_leaflet_name
 from ..errors import ConfigError, SourceError
 from ..fileio import atomic_write_bytes, atomic_write_text
+from ..images import check_image
 from ..markup import unsafe_url
 from ..source import parse_leaflet
 
 READERS = {".docx": "docx", ".odt": "odt", ".html": "html", ".htm": "html"}
+MAX_UNPACKED_BYTES, MAX_RATIO = 200 * 2**20, 100
+# What a browser does not show, or shows from elsewhere: never leaflet text.
+_INVISIBLE = {
+    "script(s), style(s) and form(s)": ".//script | .//style | .//form | .//nav",
+    "hidden element(s) (hidden, display: none)": ".//*[@hidden] | .//*[contains(translate(@style, ' ', ''), "
+                                                 "'display:none')] | .//*[contains(translate(@style, ' ', ''), "
+                                                 "'visibility:hidden')] | .//template | .//noscript",
+    "embedded page(s) or object(s)": ".//iframe | .//frame | .//object | .//embed",
+}
 DOCUMENT_TYPE = "Information for the public"
 # Inline wrappers whose words are kept and whose styling goes (with a word in the report).
 _UNWRAPPED_INLINES = {"Underline": "underlining", "Strikeout": "crossing out", "Superscript": "superscript",
@@ -64,13 +75,14 @@ def new_leaflet(project: Project, name: str, document: Path, today: dt.date | No
                           hint=f"save the leaflet as one of: {', '.join(sorted(READERS))}")
     if not document.is_file():
         raise ConfigError("file not found", path=document, hint="give the path of the document to convert")
-    converter = _Converter(name)
-    with tempfile.TemporaryDirectory() as media:
-        source = _main_content(document, Path(media), converter) if reader == "html" else document
-        tree = _pandoc(["-f", reader, "-t", "json", f"--extract-media={media}",
-                        f"--resource-path={document.parent}", str(source)], document)
+    with tempfile.TemporaryDirectory() as scratch:
+        media = Path(scratch) / "media"
+        converter = _Converter(name, media, document.parent)
+        source = _visible_content(document, Path(scratch), converter) if reader == "html" else _unzipped(document)
+        # --sandbox: pandoc reads the one file it is given; it fetches nothing, local or remote.
+        tree = _pandoc(["--sandbox", "-f", reader, "-t", "json", f"--extract-media={media}", str(source)], document)
         tree["blocks"] = converter.blocks(tree["blocks"])
-        markdown = _pandoc(["-f", "json", "-t", "gfm", "--wrap=none"], document, json.dumps(tree))
+        markdown = _pandoc(["--sandbox", "-f", "json", "-t", "gfm", "--wrap=none"], document, json.dumps(tree))
         text = _front_matter(converter.title or name.replace("-", " ").capitalize(),
                              converter.published or today) + markdown
         _check(text.replace(ALT_TO_WRITE, "an image"), target, document)
@@ -79,21 +91,40 @@ def new_leaflet(project: Project, name: str, document: Path, today: dt.date | No
     return Conversion(target, images, tuple(converter.dropped))
 
 
-def _main_content(document: Path, scratch: Path, converter: _Converter) -> Path:
-    """A saved web page's main content only: its navigation, banners and footer are not the leaflet."""
+def _visible_content(document: Path, scratch: Path, converter: _Converter) -> Path:
+    """What a patient sees of a saved web page: its main content, without what is hidden or embedded."""
     try:
         page = lxml.html.parse(str(document)).getroot()
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, OSError):
         return document                       # pandoc says what is wrong with it
-    main = next(iter(page.xpath("//main | //*[@role='main'] | //article")), None) if page is not None else None
-    if main is None:
+    if page is None:
         return document
-    converter.drop(f"everything outside its <{main.tag}>: navigation, banners, footer", where="the page")
-    for unwanted in main.xpath(".//script | .//style | .//nav | .//form"):
-        unwanted.getparent().remove(unwanted)
-    kept = scratch / "main.html"
-    kept.write_bytes(b"<!DOCTYPE html><html><body>" + lxml.html.tostring(main, encoding="utf-8") + b"</body></html>")
-    return kept
+    main = next(iter(page.xpath("//main | //*[@role='main'] | //article")), None)
+    if main is not None:
+        converter.drop(f"everything outside its <{main.tag}>: navigation, banners, footer", where="the page")
+    kept = main if main is not None else page
+    for what, path in _INVISIBLE.items():
+        found = kept.xpath(path)
+        for element in found:
+            element.drop_tree()
+        if found:
+            converter.drop(f"{len(found)} {what}", where="the page")
+    visible = scratch / "visible.html"
+    visible.write_bytes(b"<!DOCTYPE html><html><body>" + lxml.html.tostring(kept, encoding="utf-8") + b"</body></html>")
+    return visible
+
+
+def _unzipped(document: Path) -> Path:
+    """An office document is a zip: refuse one that would unpack to far more than it is."""
+    try:
+        with zipfile.ZipFile(document) as package:
+            total = sum(member.file_size for member in package.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return document                       # pandoc says what is wrong with it
+    if total > MAX_UNPACKED_BYTES or total > MAX_RATIO * max(document.stat().st_size, 1):
+        raise SourceError(f"the document would unpack to {total} bytes", path=document,
+                          hint="save it again from its editor, without embedded files")
+    return document
 
 
 def _target(project: Project, name: str) -> Path:
@@ -139,8 +170,8 @@ def _check(text: str, target: Path, document: Path) -> None:
 class _Converter:
     """Keeps what the pipeline supports of pandoc's tree, and says what it dropped and where."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, media: Path, folder: Path) -> None:
+        self.name, self.media, self.folder = name, media, folder   # folder: a saved page's own files
         self.title: str | None = None
         self.published: dt.date | None = None       # a "Published: 22 September 2022" line, if any
         self.dropped: list[Dropped] = []
@@ -173,7 +204,7 @@ class _Converter:
         if kind in ("BulletList", "OrderedList"):
             return self.list_block(kind, content, depth)
         if kind == "BlockQuote":
-            return [{"t": "BlockQuote", "c": [b for b in self.blocks(content, depth) if b["t"] in ("Para", "Plain")]}]
+            return self.quote(content, depth)
         if kind == "Table":
             return self.table(content)
         if kind == "Div" and "footnotes" in content[0][1]:
@@ -188,6 +219,20 @@ class _Converter:
         self.drop({"CodeBlock": "a block of code", "RawBlock": "raw markup", "HorizontalRule": "a dividing line",
                    "DefinitionList": "a definition list"}.get(kind, f"a {kind}"))
         return []
+
+    def quote(self, content: list, depth: int) -> list[dict]:
+        """A call-out box holds paragraphs and lists; a heading in it becomes a paragraph."""
+        kept, after = [], []
+        for block in self.blocks(content, depth):
+            if block["t"] in ("Para", "Plain", "BulletList", "OrderedList"):
+                kept.append(block)
+            elif block["t"] == "Header":
+                self.drop("a heading inside a quoted box: made a paragraph")
+                kept.append({"t": "Para", "c": block["c"][2]})
+            else:
+                self.drop(f"a {block['t']} inside a quoted box: moved after the box")
+                after.append(block)
+        return ([{"t": "BlockQuote", "c": kept}] if kept else []) + after
 
     def header(self, content: list) -> list[dict]:
         level, attr, inlines = content
@@ -214,9 +259,14 @@ class _Converter:
 
     def figure(self, image: dict) -> list[dict]:
         attr, alt, (src, title) = image["c"]
-        path = Path(src)
-        if not path.is_file():
+        path = self.image_file(src)
+        if path is None:
             self.drop(f"an image the document only links to ({src[:60]}): save it and add it by hand")
+            return []
+        try:
+            check_image(path.read_bytes(), path.with_name(f"image{path.suffix}"))
+        except SourceError as exc:
+            self.drop(f"an image that is not safe to show ({exc.message}): add a plain one by hand")
             return []
         if path.suffix.lower() not in IMAGE_SUFFIXES:
             self.drop(f"an image in a format the leaflet cannot show ({path.suffix or 'unknown'}): "
@@ -229,6 +279,15 @@ class _Converter:
                       "the build refuses the leaflet until then")
         return [{"t": "Para", "c": [{"t": "Image", "c": [["", [], []], alt_text,
                                                           [f"{IMAGES_DIR}/{name}", title.removeprefix("fig:")]]}]}]
+
+    def image_file(self, src: str) -> Path | None:
+        """An image the document carries (extracted by pandoc), or one saved with a web page in its
+        folder; never a file elsewhere on this machine, never the network."""
+        if ":" in src or src.startswith("/") and not src.startswith(str(self.media)):
+            return None
+        path = (Path(src) if src.startswith(str(self.media)) else self.folder / src).resolve()
+        inside = path.is_relative_to(self.media.resolve()) or path.is_relative_to(self.folder.resolve())
+        return path if inside and path.is_file() else None
 
     def list_block(self, kind: str, content: list, depth: int) -> list[dict]:
         items = content[1] if kind == "OrderedList" else content
@@ -258,13 +317,29 @@ class _Converter:
         if any(cell[2] != 1 or cell[3] != 1 for cell in cells):
             self.drop("merged table cells: each now stands alone, check the table")
         for cell in cells:
-            text = [x for b in cell[4] if b["t"] in ("Para", "Plain") for x in self.inlines(b["c"]) + [_SPACE]]
-            cell[2], cell[3], cell[4] = 1, 1, [{"t": "Plain", "c": text[:-1]}]
+            cell[2], cell[3], cell[4] = 1, 1, [{"t": "Plain", "c": self.cell_text(cell[4])}]
         caption_text = [x for b in caption[1] if b["t"] in ("Para", "Plain") for x in self.inlines(b["c"])]
         table = {"t": "Table", "c": [attr, [None, []], colspecs, head, bodies, foot]}
         if not caption_text:
             return [table]
         return [{"t": "Para", "c": [{"t": "Str", "c": "Table:"}, _SPACE, *caption_text]}, table]
+
+    def cell_text(self, blocks: list[dict]) -> list[dict]:
+        """A table cell is one line of text: paragraphs and list items are joined with semicolons."""
+        parts = []
+        for block in blocks:
+            if block["t"] in ("Para", "Plain"):
+                parts.append(self.inlines(block["c"]))
+            elif block["t"] in ("BulletList", "OrderedList"):
+                self.drop("a list inside a table cell: its items were joined with semicolons")
+                items = block["c"] if block["t"] == "BulletList" else block["c"][1]
+                parts += [self.cell_text(item) for item in items]
+            else:
+                self.drop(f"a {block['t']} inside a table cell")
+        joined = []
+        for part in (p for p in parts if p):
+            joined += ([{"t": "Str", "c": ";"}, _SPACE] if joined else []) + part
+        return joined
 
     def inlines(self, inlines: list[dict]) -> list[dict]:
         kept = []
@@ -345,9 +420,12 @@ def _published(text: str) -> dt.date | None:
 
 def _repeats(paragraph: dict, captioned: dict) -> bool:
     """Whether `paragraph` only repeats the caption or alt text of the table or figure `captioned`."""
-    if paragraph["t"] != "Para" or captioned["t"] != "Para" or not captioned["c"]:
+    if paragraph["t"] != "Para" or captioned["t"] != "Para" or not captioned["c"] \
+            or any(inline["t"] == "Image" for inline in paragraph["c"]):
         return False
     text = _plain(paragraph["c"]).strip()
+    if not text:
+        return False
     first = captioned["c"][0]
     if first["t"] == "Str" and first["c"] == "Table:":          # a table's caption paragraph
         return text == _plain(captioned["c"][2:]).strip()

@@ -1,6 +1,7 @@
 """Converting the leaflets a publisher already has: Word, OpenDocument and saved web pages."""
 import struct
 import subprocess
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -126,3 +127,33 @@ def test_what_cannot_be_converted_is_refused_and_nothing_is_written(mini, tmp_pa
     result = run_task(mini, "new-leaflet", *(a.format(doc=document, tmp=tmp_path) for a in arguments), check=False)
     assert result.returncode == 2 and says in result.stderr and "Traceback" not in result.stderr
     assert {p: p.read_bytes() for p in (mini / "source").rglob("*") if p.is_file()} == before
+
+
+def test_a_hostile_web_page_gives_only_what_a_patient_would_see_there(mini, tmp_path):
+    """Found by attacking the first version: hidden text became leaflet text, a figure vanished,
+    pandoc fetched an iframe and copied a file from outside the page's folder."""
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    page = folder / "page.html"
+    page.write_text((FIXTURES / "hostile-page.html").read_text(encoding="utf-8"))
+    (folder / "a.png").write_bytes(_png(4, 4))
+    (tmp_path / "outside-secret.png").write_bytes(_png(2, 2))
+    result = run_task(mini, "new-leaflet", "--name", "hostile", "--from", str(page))
+    text = (mini / "source/leaflets/hostile.md").read_text(encoding="utf-8")
+    for hidden in ("HIDDEN-P", "STYLE-NONE-P", "TEMPLATE-P", "NOSCRIPT-P", "IFRAME-P", "secret", "pw"):
+        assert hidden not in text, hidden
+    assert "![Step 1: clean the skin](images/hostile-1.png)" in text
+    assert "![Step 2: apply the patch](images/hostile-1.png)" in text
+    assert "| Call 111; Take paracetamol |" in text and "> -   Call 999 if you cannot breathe" in text
+    assert [p.name for p in (mini / "source/leaflets/images").iterdir()] == ["hostile-1.png"]
+    assert "4 hidden element(s)" in result.stdout and "embedded page(s)" in result.stdout
+    assert "a list inside a table cell" in result.stdout and "(../outside-secret.png)" in result.stdout
+
+
+def test_an_office_document_that_would_unpack_to_far_more_is_refused(mini, tmp_path):
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("word/document.xml", b"\0" * 30_000_000)
+    result = run_task(mini, "new-leaflet", "--name", "bomb", "--from", str(bomb), check=False)
+    assert result.returncode == 2 and "would unpack to 30000000 bytes" in result.stderr
+    assert not (mini / "source/leaflets/bomb.md").exists()
