@@ -52,12 +52,14 @@ class PageLanguage:
     line_height: float
     heading_line_height: float
     counter_style: str = "decimal"
+    font_scale: float = 1.0
 
     @classmethod
     def of(cls, language: Language) -> "PageLanguage":
         script = typography(language.locale)
         return cls(language.tag, language.direction, Markup(font_stack(language.locale)),
-                   script.line_height, script.heading_line_height, counter_style(language.format_locale))
+                   script.line_height, script.heading_line_height, counter_style(language.format_locale),
+                   script.font_scale)
 
 
 @dataclass(frozen=True)

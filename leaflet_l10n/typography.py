@@ -18,20 +18,22 @@ class Typography:
     fonts: tuple[str, ...]
     line_height: float = 1.5          # body text
     heading_line_height: float = 1.25
+    # Arabic and Indic letters look smaller than Latin at the same size: scaled to read the same.
+    font_scale: float = 1.0
 
 
 _LATIN = Typography(("Noto Sans",))
 TYPOGRAPHY: dict[str, Typography] = {
     "Latn": _LATIN,
-    "Arab": Typography(("Noto Naskh Arabic", "Noto Sans Arabic"), 1.8, 1.5),
-    "Beng": Typography(("Noto Sans Bengali",), 1.7, 1.45),
-    "Guru": Typography(("Noto Sans Gurmukhi",), 1.7, 1.45),
-    "Gujr": Typography(("Noto Sans Gujarati",), 1.7, 1.45),
+    "Arab": Typography(("Noto Naskh Arabic", "Noto Sans Arabic"), 1.8, 1.5, 1.15),
+    "Beng": Typography(("Noto Sans Bengali",), 1.7, 1.45, 1.1),
+    "Guru": Typography(("Noto Sans Gurmukhi",), 1.7, 1.45, 1.1),
+    "Gujr": Typography(("Noto Sans Gujarati",), 1.7, 1.45, 1.1),
     "Ethi": Typography(("Noto Sans Ethiopic",), 1.7, 1.45),
     "Hans": Typography(("Noto Sans CJK SC",), 1.7, 1.4),
 }
 # Nastaliq slopes down to the left and stacks letters: it needs far more room.
-_URDU_NASTALIQ = Typography(("Noto Nastaliq Urdu", "Noto Naskh Arabic"), 2.4, 2.1)
+_URDU_NASTALIQ = Typography(("Noto Nastaliq Urdu", "Noto Naskh Arabic"), 2.4, 2.1, 1.15)
 
 
 def script_of(locale: Locale) -> str:

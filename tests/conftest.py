@@ -68,6 +68,10 @@ def mini(tmp_path) -> Path:
 def rich(tmp_path) -> Path:
     """A leaflet with every kind of block (figure, call-outs, nested numbered list, table), with draft
     Arabic and Urdu for all of it; the interface strings as the real project translates them."""
+    return _rich_project(tmp_path)
+
+
+def _rich_project(tmp_path: Path) -> Path:
     root = copy_project(ROOTS / "rich", tmp_path / "rich")
     project = load_project(root)
     extract(project)

@@ -68,7 +68,9 @@ def identity_catalog(leaflet) -> Catalog:
 
 
 def main_of(html: str) -> str:
-    return re.search(r'<main id="content">.*</main>', html, re.DOTALL).group(0)
+    """The leaflet's body: <main> without the draft notice that opens a translation's page."""
+    main = re.search(r'<main id="content">.*</main>', html, re.DOTALL).group(0)
+    return re.sub(r'<div class="draft-notice" role="note">.*?</div>\n', "", main, count=1, flags=re.DOTALL)
 
 
 PROJECT = load_project(REPO)
