@@ -39,6 +39,7 @@ from .translate import localise
 from .typography import scan_order
 
 _PR_SET_PDEATHSIG = 1
+_FILES = ("html", "pdf", "large_print")      # an output's files, as Output and JobOutput name them
 _PACKAGE_DIR = Path(__file__).parent
 
 
@@ -50,12 +51,14 @@ class Output:
     status: str              # source | draft | published | pseudo
     html: str                # below build/
     pdf: str
+    large_print: str = ""    # the large-print PDF
     fingerprint: str = ""
     fallbacks: int = 0
     state: str = "built"     # built | unchanged | withdrawn | failed
     reasons: tuple[str, ...] = ()
     html_sha256: str = ""
     pdf_sha256: str = ""
+    large_print_sha256: str = ""
     images: tuple[tuple[str, str], ...] = ()      # (path below build/, sha256) of each figure's image
 
     @property
@@ -137,9 +140,7 @@ def plan_outputs(project: Project, checker: Checker, gate: Gate, languages: tupl
             job = _job_input(project, checker, site, gate.available, language, name)
             output = _planned(project, job, _fingerprint(job, checker.english.sources[name], code))
             if key in previous and _still_current(project, previous[key], output):
-                output = dataclasses.replace(output, state="unchanged", fallbacks=previous[key].fallbacks,
-                                             html_sha256=previous[key].html_sha256,
-                                             pdf_sha256=previous[key].pdf_sha256)
+                output = dataclasses.replace(previous[key], state="unchanged", reasons=())
             else:
                 jobs.append((output, job))
             outputs[key] = output
@@ -213,7 +214,8 @@ def _planned(project: Project, job: JobInput, fingerprint: str) -> Output:
     paths = project.build_paths
     return Output(job.leaflet.name, job.language.tag, job.language.status,
                   paths.relative(paths.html(job.language, job.leaflet.name)),
-                  paths.relative(paths.pdf(job.language, job.leaflet.name)), fingerprint)
+                  paths.relative(paths.pdf(job.language, job.leaflet.name)),
+                  paths.relative(paths.large_print(job.language, job.leaflet.name)), fingerprint)
 
 
 def _still_current(project: Project, old: Output, output: Output) -> bool:
@@ -221,7 +223,8 @@ def _still_current(project: Project, old: Output, output: Output) -> bool:
     (a run killed between writing the HTML and the PDF leaves one of them newer)."""
     root = project.build_paths.root
     return old.state in ("built", "unchanged") and old.fingerprint == output.fingerprint \
-        and _file_sha256(root / output.html) == old.html_sha256 and _file_sha256(root / output.pdf) == old.pdf_sha256 \
+        and all(_file_sha256(root / getattr(old, name)) == getattr(old, f"{name}_sha256") and getattr(old, name)
+                for name in _FILES) \
         and all(_file_sha256(root / image) == sha256 for image, sha256 in old.images)
 
 
@@ -279,11 +282,11 @@ def _record(project: Project, output: Output, result: JobOutput) -> Output:
         target = paths.image(project.language(output.language), src)
         write_if_changed(target, data)
         images.append((paths.relative(target), hashlib.sha256(data).hexdigest()))
-    atomic_write_bytes(paths.root / output.html, result.html)
-    atomic_write_bytes(paths.root / output.pdf, result.pdf)
+    for name in _FILES:
+        atomic_write_bytes(paths.root / getattr(output, name), getattr(result, name))
     return dataclasses.replace(output, fallbacks=result.fallbacks, images=tuple(images),
-                               html_sha256=hashlib.sha256(result.html).hexdigest(),
-                               pdf_sha256=hashlib.sha256(result.pdf).hexdigest())
+                               **{f"{name}_sha256": hashlib.sha256(getattr(result, name)).hexdigest()
+                                  for name in _FILES})
 
 
 def _die_with(parent: int) -> None:
@@ -317,7 +320,7 @@ def publish(project: Project, checker: Checker, gate: Gate, site: render.Site,
 def _withdraw(project: Project, output: Output) -> Output:
     """Move a withheld language's earlier files out of the publishable tree."""
     paths, moved = project.build_paths, {}
-    for name in ("html", "pdf"):
+    for name in _FILES:
         current = paths.root / getattr(output, name)
         if current.is_file() and not paths.is_withdrawn(getattr(output, name)):
             target = paths.withdrawn(getattr(output, name))
@@ -336,8 +339,9 @@ def write_index(project: Project, checker: Checker, site: render.Site, languages
             catalog = _catalog_input(project, checker.english, language, name)
             translated, judge = catalog.judged(language, checker.glossary) if catalog else (None, None)
             title = localise(checker.english.leaflets[name], translated, judge).title
-            leaflets.append({"title": title.plain, "html": f"{language.tag}/{name}.html",
-                             "pdf": f"{language.tag}/{name}.pdf"})
+            paths = project.build_paths
+            leaflets.append({"title": title.plain, **{key: paths.relative(path(language, name)) for key, path in
+                             (("html", paths.html), ("pdf", paths.pdf), ("large_print", paths.large_print))}})
         entries.append({"lang": language.tag, "dir": language.direction, "name": language.native_name,
                         "draft": language.status == "draft", "leaflets": leaflets})
     html = site.render("index.html", NullTranslations(),

@@ -215,6 +215,9 @@ class BuildPaths:
     def pdf(self, language: Language, leaflet: str) -> Path:
         return inside(self.root, language.tag, f"{leaflet}.pdf")
 
+    def large_print(self, language: Language, leaflet: str) -> Path:
+        return inside(self.root, language.tag, f"{leaflet}-large-print.pdf")
+
     def image(self, language: Language, src: str) -> Path:
         """A figure's image beside the language's pages: `images/x.svg` as the leaflet names it."""
         return inside(self.root, language.tag, *src.split("/"))

@@ -67,6 +67,7 @@ class JobInput:
 class JobOutput:
     html: bytes = b""
     pdf: bytes = b""
+    large_print: bytes = b""              # the PDF again, in large print
     fallbacks: int = 0                    # segments shown in English
     images: tuple[tuple[str, bytes], ...] = ()   # (src, bytes) to write beside the page
     error: PipelineError | None = None
@@ -87,16 +88,18 @@ def _render(job: JobInput) -> JobOutput:
     localised = localise(job.leaflet, catalog, judge)
     interface = _interface(job)
 
-    def page(image_urls) -> str:
+    def page(image_urls, large_print: bool = False) -> str:
         return render.render_leaflet(job.site, localised, job.language, job.source_language, interface,
-                                     render.Surroundings(job.switcher, image_urls))
+                                     render.Surroundings(job.switcher, image_urls, large_print))
     html = page(tuple((src, src) for src, _ in images))       # the images are written beside the page
+    embedded = tuple((src, data_uri(src, data)) for src, data in images)
     where = job.catalog.path if job.catalog else job.leaflet.path
     try:
-        pdf = render.pdf_bytes(page(tuple((src, data_uri(src, data)) for src, data in images)), where=str(where))
+        pdf = render.pdf_bytes(page(embedded), where=str(where))
+        large_print = render.pdf_bytes(page(embedded, large_print=True), where=str(where))
     except MissingGlyphError as error:
         raise _located(error, localised, catalog, where) from None
-    return JobOutput(html.encode("utf-8"), pdf, localised.fallbacks, images)
+    return JobOutput(html.encode("utf-8"), pdf, large_print, localised.fallbacks, images)
 
 
 def _checked(image: ImageInput) -> bytes:

@@ -21,6 +21,7 @@ from .translate import LocalisedLeaflet
 
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 STYLESHEET = "leaflet.css"
+LARGE_PRINT_SUFFIX = "-large-print"
 _NOTDEF = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
 _PAGE_FIELDS = re.compile(r"\{(page|pages)\}")
 
@@ -117,6 +118,7 @@ class Surroundings:
     """What a leaflet's page links to: the languages to switch to, and each figure's image URL."""
     switcher: tuple[dict, ...] = ()
     image_urls: tuple[tuple[str, str], ...] = ()      # (src as the leaflet names it, URL on this page)
+    large_print: bool = False                          # the large-print edition's page
 
     def image_url(self, src: str) -> str:
         return dict(self.image_urls).get(src, src)
@@ -132,7 +134,8 @@ def render_leaflet(site: Site, localised: LocalisedLeaflet, language: Language, 
         published=localise_digits(format_date(localised.leaflet.published, "long", locale=language.format_locale),
                                   language.format_locale),
         draft=language.status in ("draft", "pseudo"), fallbacks=localised.fallbacks, languages=list(around.switcher),
-        image_url=around.image_url, pdf_href=f"{localised.leaflet.name}.pdf")
+        image_url=around.image_url, pdf_href=f"{localised.leaflet.name}.pdf", large_print=around.large_print,
+        large_print_href=f"{localised.leaflet.name}{LARGE_PRINT_SUFFIX}.pdf")
 
 
 @contextmanager

@@ -1,5 +1,9 @@
 """End to end: the real tasks on a copy of the miniature project."""
+import hashlib
 import json
+import re
+import statistics
+import subprocess
 
 import polib
 
@@ -126,3 +130,26 @@ def test_an_output_changed_since_the_manifest_was_written_is_made_again(mini):
     page.write_bytes(made.replace(b"Cael triniaeth", b"Cael hen driniaeth"))   # e.g. a run killed mid-way
     result = run_task(mini, "build")
     assert "built     cy" in result.stdout and page.read_bytes() == made
+
+
+def _median_word_height(pdf) -> float:
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return statistics.median(float(y1) - float(y0) for y0, y1 in
+                             re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', out))
+
+
+def test_every_language_has_a_tagged_large_print_edition_at_16_points(mini):
+    from leaflet_l10n import build, load_project
+    result = build(load_project(mini))
+    assert result.ok
+    manifest = json.loads((mini / "build/manifest.json").read_text())
+    for output in manifest["outputs"]:
+        large = mini / "build" / output["large_print"]
+        assert large.name.endswith("-large-print.pdf") and pdf_info(large)["Tagged"] == "yes"
+        assert output["large_print_sha256"] == hashlib.sha256(large.read_bytes()).hexdigest()
+    # Body text is 11 pt in the standard PDF: the large print's words stand at least 16/11 as tall.
+    ratio = _median_word_height(mini / "build/en/sample-large-print.pdf") / _median_word_height(mini / "build/en/sample.pdf")
+    assert ratio >= 16 / 11 * 0.97
+    html = (mini / "build/cy/sample.html").read_text()
+    assert 'href="sample-large-print.pdf"' in html
+    assert 'href="cy/sample-large-print.pdf"' in (mini / "build/index.html").read_text()
