@@ -153,3 +153,11 @@ def test_every_language_has_a_tagged_large_print_edition_at_16_points(mini):
     html = (mini / "build/cy/sample.html").read_text()
     assert 'href="sample-large-print.pdf"' in html
     assert 'href="cy/sample-large-print.pdf"' in (mini / "build/index.html").read_text()
+
+
+def test_every_pdf_ends_by_naming_the_other_languages_it_is_in(mini):
+    from leaflet_l10n import build, load_project
+    assert build(load_project(mini)).ok
+    welsh, english = pdf_text(mini / "build/cy/sample.pdf"), pdf_text(mini / "build/en/sample.pdf")
+    assert "English" in welsh.split("ISBN")[-1] and "Cymraeg" in english.split("ISBN")[-1]
+    assert "This leaflet is also available in: Cymraeg" in " ".join(english.split())
