@@ -56,3 +56,13 @@ def test_pdf_is_tagged_a4_with_title_and_language(mini):
     assert info["Title"].startswith("Cael triniaeth enghreifftiol")
     assert b"/Lang (cy)" in pdf_objects(pdf)
     assert "Page 1 of 1" in pdf_text(pdf) and "14 Mawrth 2023" in pdf_text(pdf)
+
+
+def test_a_pdf_link_is_named_by_its_words_not_its_address(mini):
+    """PDF/UA: a screen reader reads an annotation's /Contents; WeasyPrint writes the URL there."""
+    import pikepdf
+    build(load_project(mini), ["cy"], ["sample"])
+    with pikepdf.open(mini / "build/cy/sample.pdf") as pdf:
+        names = {str(a.A.URI): str(a.Contents) for page in pdf.pages for a in page.obj.get("/Annots", [])}
+    assert names["https://www.nhs.uk"] == "wefan yr NHS"
+    assert names["https://www.nhs.uk/conditions/consent-to-treatment/"] == "gydsyniad"
