@@ -190,7 +190,7 @@ def check_format(entry: Entry) -> Iterator[Finding]:
         if wanted != found:
             yield entry.finding(ERROR, "format", "placeholders differ: keep "
                                 f"{', '.join(sorted(wanted)) or 'none'}, found {', '.join(sorted(found)) or 'none'}")
-        elif problem := textcompare.format_error(source, translation, percent=True):
+        elif problem := textcompare.format_error(source, translation):
             yield entry.finding(ERROR, "format", f"the page cannot be made with this translation: {problem}")
 
 

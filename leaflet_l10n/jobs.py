@@ -128,7 +128,7 @@ def _interface(job: JobInput):
 def _refuse_broken_format(message, path: Path) -> None:
     """Python's % would refuse this translation when Jinja formats it: the page cannot be made."""
     for source, translation in catalogs.translation_pairs(message):
-        problem = textcompare.format_error(source, translation, percent=True)
+        problem = textcompare.format_error(source, translation)
         if problem:
             raise RenderError(f"the translation of {catalogs.key_of(message.id)!r} breaks the page: {problem}",
                               path=path, line=message.lineno, hint="fix it; `invoke check` lists such errors")

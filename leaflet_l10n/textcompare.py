@@ -53,23 +53,22 @@ _PROBE_VALUES = {"s": "text", "r": "text", "a": "text", "c": "x"}
 _PERCENT_SEQUENCE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?.?", re.DOTALL)
 
 
-def format_error(source: str, translation: str, percent: bool) -> str | None:
-    """Why Python would refuse to format the translation with the English's values, if it would.
+def format_error(source: str, translation: str) -> str | None:
+    """Why Python would refuse to format an interface translation with the English's values, if it would.
 
-    `percent`: the text is always %-formatted (Jinja's gettext formats every interface
-    string, placeholders or not). Brace fields are checked where the English has them.
-    Python itself is asked, with a value for each of the English's names."""
-    if percent:
-        values = {name: _PROBE_VALUES.get(conversion, 1) for name, conversion in _PERCENT_NAME.findall(source)}
-        try:
-            translation % values
-        except KeyError as exc:
-            return f"%({exc.args[0]})… is not a placeholder of the English"
-        except (ValueError, TypeError) as exc:
-            known = {"%%", *_PERCENT_SEQUENCE.findall(source)}
-            stray = [repr(p) for p in _PERCENT_SEQUENCE.findall(translation) if p not in known]
-            what = f"{', '.join(stray)} is not a placeholder of the English" if stray else str(exc)
-            return f"{what}; write a literal per cent sign as %%"
+    Jinja's gettext %-formats every interface string, placeholders or not; brace fields
+    are checked where the English has them. Python itself is asked, with a value for
+    each of the English's names. (Leaflet text is never formatted.)"""
+    values = {name: _PROBE_VALUES.get(conversion, 1) for name, conversion in _PERCENT_NAME.findall(source)}
+    try:
+        translation % values
+    except KeyError as exc:
+        return f"%({exc.args[0]})… is not a placeholder of the English"
+    except (ValueError, TypeError) as exc:
+        known = {"%%", *_PERCENT_SEQUENCE.findall(source)}
+        stray = [repr(p) for p in _PERCENT_SEQUENCE.findall(translation) if p not in known]
+        what = f"{', '.join(stray)} is not a placeholder of the English" if stray else str(exc)
+        return f"{what}; write a literal per cent sign as %%"
     fields = _brace_fields(source)
     if fields:
         try:
