@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from .config import Language, Project
 from .errors import MissingGlyphError, RenderError
 from .markup import link_target
-from .pdf_links import name_links
+from .pdf_structure import repair
 from .typography import counter_style, font_stack, localise_digits, typography
 from .translate import LocalisedLeaflet
 
@@ -175,4 +175,4 @@ def pdf_bytes(html: str, *, where: str) -> bytes:
             f"no installed font has a glyph for {char!r} (U+{code})", character=char, path=where,
             hint="install the font for this script (fonts-noto-core, fonts-noto-cjk) "
                  "or remove the character from the translation")
-    return name_links(data, html)
+    return repair(data, html)

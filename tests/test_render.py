@@ -66,3 +66,21 @@ def test_a_pdf_link_is_named_by_its_words_not_its_address(mini):
         names = {str(a.A.URI): str(a.Contents) for page in pdf.pages for a in page.obj.get("/Annots", [])}
     assert names["https://www.nhs.uk"] == "wefan yr NHS"
     assert names["https://www.nhs.uk/conditions/consent-to-treatment/"] == "gydsyniad"
+
+
+def test_running_heads_and_page_numbers_are_artifacts_and_every_tag_is_in_the_tree(mini):
+    """PDF/UA-1: content is either in the tag tree or an artifact; WeasyPrint left page numbers in neither."""
+    import pikepdf
+
+    from leaflet_l10n.pdf_structure import _claimed_content
+    build(load_project(mini), ["cy"], ["sample"])
+    with pikepdf.open(mini / "build/cy/sample.pdf") as pdf:
+        claimed = _claimed_content(pdf.Root.StructTreeRoot, None)
+        for page in pdf.pages:
+            operations = pikepdf.parse_content_stream(page)
+            marked = [int(operands[1].MCID) for operands, operator in operations
+                      if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary)]
+            assert marked and all((page.objgen, mcid) in claimed for mcid in marked)
+            assert any(str(operator) == "BMC" and operands[0] == pikepdf.Name.Artifact
+                       for operands, operator in operations)
+    assert "Tudalen 1 o 1" in pdf_text(mini / "build/cy/sample.pdf") or "Page 1 of 1" in pdf_text(mini / "build/cy/sample.pdf")
