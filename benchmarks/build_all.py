@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/build_all.py [--against REV] [--repeat N]
 
-Both builds run on copies of this project's source and locales, alternating,
+Each build runs on a copy of its own revision's source and locales, alternating,
 each in a fresh process, and the script prints each median and the ratio
 (this tree ÷ REV): below 1 is faster. Timings live here, never in tests: they
 depend on the machine. Without Debian's libharfbuzz-subset0, WeasyPrint subsets
@@ -24,15 +24,15 @@ REPO = Path(__file__).resolve().parent.parent
 BUILD = "import sys; from leaflet_l10n import build, load_project; sys.exit(0 if build(load_project(sys.argv[1])).ok else 1)"
 
 
-def copy_project(target: Path) -> Path:
+def copy_project(tree: Path, target: Path) -> Path:
     for part in ("source", "locales"):
-        shutil.copytree(REPO / part, target / part)
+        shutil.copytree(tree / part, target / part)
     return target
 
 
 def checkout(revision: str, target: Path) -> Path:
-    """The package as it was at `revision`, without touching this work tree."""
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "leaflet_l10n"],
+    """The package and project as they were at `revision`, without touching this work tree."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "leaflet_l10n", "source", "locales"],
                              capture_output=True, check=True).stdout
     target.mkdir(parents=True)
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
@@ -43,7 +43,8 @@ def clean_build(package_parent: Path, project: Path) -> float:
     shutil.rmtree(project / "build", ignore_errors=True)
     environment = {**os.environ, "PYTHONPATH": str(package_parent)}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", BUILD, str(project)], env=environment, check=True)
+    # From the project's folder: run from this repository, `python -c` would import its package first.
+    subprocess.run([sys.executable, "-c", BUILD, str(project)], env=environment, cwd=project, check=True)
     return time.perf_counter() - start
 
 
@@ -55,7 +56,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         trees = {"this tree": REPO, args.against: checkout(args.against, tmp / "anchor")}
-        projects = {name: copy_project(tmp / f"project-{index}") for index, name in enumerate(trees)}
+        projects = {name: copy_project(tree, tmp / f"project-{index}") for index, (name, tree) in enumerate(trees.items())}
         times: dict[str, list[float]] = {name: [] for name in trees}
         for _ in range(args.repeat):
             for name, tree in trees.items():
