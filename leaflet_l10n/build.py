@@ -154,7 +154,8 @@ def _job_input(project: Project, checker: Checker, site: render.Site, available:
                     _catalog_input(project, checker.english, language, name),
                     _catalog_input(project, checker.english, language, UI_DOMAIN),
                     checker.glossary, site, _switcher(available, name, language),
-                    tuple(_image_input(project, checker.english, language, figure.src) for figure in leaflet.images()))
+                    tuple(_image_input(project, checker.english, language, figure.src) for figure in leaflet.images()),
+                    project.page_url(language, name))
 
 
 def _image_input(project: Project, english: English, language: Language, src: str) -> ImageInput:
@@ -199,7 +200,7 @@ def _package_bytes() -> bytes:
 
 def _fingerprint(job: JobInput, source: bytes, code: bytes) -> str:
     """A digest of everything the output is made from."""
-    context = {"switcher": job.switcher, "status": job.language.status,
+    context = {"switcher": job.switcher, "status": job.language.status, "page_url": job.page_url,
                "glossary": dataclasses.asdict(job.glossary), "stylesheet": str(job.site.stylesheet),
                "templates": job.site.templates}
     digest = hashlib.sha256()

@@ -14,6 +14,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError, localedata
 
 from .errors import ConfigError, UnknownLanguageError
+from .markup import unsafe_url
 
 # The folders the pipeline writes to, under the project root.
 LOCALES_DIR = "locales"
@@ -129,6 +130,10 @@ class Project:
     source_language: Language
     languages: tuple[Language, ...]
     leaflets: tuple[str, ...]
+    site_url: str | None = None          # where build/ is published; PDFs then carry a QR code to the page
+
+    def page_url(self, language: Language, leaflet: str) -> str | None:
+        return f"{self.site_url.rstrip('/')}/{language.tag}/{leaflet}.html" if self.site_url else None
 
     @property
     def source_dir(self) -> Path:
@@ -364,7 +369,18 @@ def load_project(root: Path | str) -> Project:
                               f"{language.tag!r}", path=path, line=registry_line(text, language.code),
                               hint="register the language once, in the form ll_Script_RR")
     return Project(root=root, source_language=source, languages=languages,
-                   leaflets=_discover_leaflets(root / "source" / "leaflets"))
+                   leaflets=_discover_leaflets(root / "source" / "leaflets"), site_url=_site_url(data, path, text))
+
+
+def _site_url(data: dict, path: Path, text: str) -> str | None:
+    """The published site's address: https only, since patients scan it from paper."""
+    url = data.get("site_url")
+    if url is None:
+        return None
+    if not isinstance(url, str) or not url.startswith("https://") or unsafe_url(url) or "?" in url or "#" in url:
+        raise ConfigError(f"site_url {str(url)[:80]!r} is not an https:// address", path=path,
+                          line=key_line(text, "site_url"), hint='write site_url = "https://leaflets.example.org"')
+    return url
 
 
 def valid_leaflet_name(name: str) -> bool:

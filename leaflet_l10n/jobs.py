@@ -9,8 +9,11 @@ process or on another machine; only the build's coordinator touches the project.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
+
+import segno
 
 from babel.support import NullTranslations
 
@@ -61,6 +64,7 @@ class JobInput:
     site: render.Site
     switcher: tuple[dict, ...]            # the languages a patient can switch to
     images: tuple[ImageInput, ...] = ()
+    page_url: str | None = None           # the page on the published site, for the PDFs' QR code
 
 
 @dataclass(frozen=True)
@@ -88,10 +92,11 @@ def _render(job: JobInput) -> JobOutput:
     localised = localise(job.leaflet, catalog, judge)
     interface = _interface(job)
 
-    def page(image_urls, large_print: bool = False) -> str:
+    def page(image_urls, large_print: bool = False, in_print: bool = True) -> str:
+        printed = {"page_url": job.page_url, "qr_code": _qr_code(job.page_url)} if in_print and job.page_url else {}
         return render.render_leaflet(job.site, localised, job.language, job.source_language, interface,
-                                     render.Surroundings(job.switcher, image_urls, large_print))
-    html = page(tuple((src, src) for src, _ in images))       # the images are written beside the page
+                                     render.Surroundings(job.switcher, image_urls, large_print, **printed))
+    html = page(tuple((src, src) for src, _ in images), in_print=False)   # images are written beside the page
     embedded = tuple((src, data_uri(src, data)) for src, data in images)
     where = job.catalog.path if job.catalog else job.leaflet.path
     try:
@@ -100,6 +105,13 @@ def _render(job: JobInput) -> JobOutput:
     except MissingGlyphError as error:
         raise _located(error, localised, catalog, where) from None
     return JobOutput(html.encode("utf-8"), pdf, large_print, localised.fallbacks, images)
+
+
+def _qr_code(url: str) -> str:
+    """A QR code to the page, as an SVG data: URL (segno); medium error correction survives a crease."""
+    svg = io.BytesIO()
+    segno.make(url, error="m").save(svg, kind="svg", scale=4, border=2, xmldecl=False, nl=False)
+    return data_uri("qr.svg", svg.getvalue())
 
 
 def _checked(image: ImageInput) -> bytes:

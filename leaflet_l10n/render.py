@@ -120,6 +120,8 @@ class Surroundings:
     switcher: tuple[dict, ...] = ()
     image_urls: tuple[tuple[str, str], ...] = ()      # (src as the leaflet names it, URL on this page)
     large_print: bool = False                          # the large-print edition's page
+    page_url: str | None = None                        # printed with a QR code, in the PDFs only
+    qr_code: str = ""                                  # that QR code, as a data: URL
 
     def image_url(self, src: str) -> str:
         return dict(self.image_urls).get(src, src)
@@ -136,6 +138,7 @@ def render_leaflet(site: Site, localised: LocalisedLeaflet, language: Language, 
                                   language.format_locale),
         draft=language.status in ("draft", "pseudo"), fallbacks=localised.fallbacks, languages=list(around.switcher),
         image_url=around.image_url, pdf_href=f"{localised.leaflet.name}.pdf", large_print=around.large_print,
+        page_url=around.page_url, qr_code=around.qr_code,
         large_print_href=f"{localised.leaflet.name}{LARGE_PRINT_SUFFIX}.pdf")
 
 

@@ -161,3 +161,27 @@ def test_every_pdf_ends_by_naming_the_other_languages_it_is_in(mini):
     welsh, english = pdf_text(mini / "build/cy/sample.pdf"), pdf_text(mini / "build/en/sample.pdf")
     assert "English" in welsh.split("ISBN")[-1] and "Cymraeg" in english.split("ISBN")[-1]
     assert "This leaflet is also available in: Cymraeg" in " ".join(english.split())
+
+
+def test_with_a_site_url_every_pdf_carries_a_qr_code_to_its_page(mini):
+    import pikepdf
+
+    from leaflet_l10n import build, load_project
+    registry = mini / "locales/languages.toml"
+    registry.write_text('site_url = "https://leaflets.example.org"\n' + registry.read_text())
+    assert build(load_project(mini)).ok
+    for pdf in ("cy/sample.pdf", "cy/sample-large-print.pdf"):
+        assert "https://leaflets.example.org/cy/sample.html" in pdf_text(mini / "build" / pdf)
+        with pikepdf.open(mini / "build" / pdf) as document:
+            alts = [str(node.Alt) for node in _elements(document.Root.StructTreeRoot) if "/Alt" in node]
+        assert any("QR" in alt for alt in alts), alts
+    assert "leaflets.example.org" not in (mini / "build/cy/sample.html").read_text(), "the page needs no QR code"
+
+
+def _elements(node):
+    import pikepdf
+    if isinstance(node, pikepdf.Dictionary):
+        yield node
+        kids = node.get("/K")
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+            yield from _elements(kid)
