@@ -368,9 +368,10 @@ def make_segment(msgid: str, kind: str, line: int, placeholders: tuple[Placehold
     if not markup.to_plain(msgid).strip():
         raise SourceError(f"an empty {kind.replace('_', ' ')}", path=path, line=line,
                           hint="write its text, or delete it")
-    hidden = hidden_characters(msgid)
+    hidden = list(dict.fromkeys(hidden_characters(msgid)))
     if hidden:
-        raise SourceError(f"invisible character(s) {', '.join(hidden)} in the text: they can hide or reorder "
+        listed = ", ".join(hidden[:5]) + (f" and {len(hidden) - 5} more" if len(hidden) > 5 else "")
+        raise SourceError(f"invisible character(s) {listed} in the text: they can hide or reorder "
                           "what a patient reads", path=path, line=line, hint="delete them")
     try:
         markup.validate(msgid, placeholders)
