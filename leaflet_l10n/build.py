@@ -31,7 +31,7 @@ from .config import UI_DOMAIN, Language, Project
 from .errors import ConfigError, PipelineError, RenderError
 from .extract import English
 from .fileio import atomic_write_bytes, atomic_write_text, write_if_changed
-from .images import english_image, image_for
+from .images import english_image, image_for, variant_place
 from .jobs import CatalogInput, ImageInput, JobInput, JobOutput, render_job
 from .pofile import write_po
 from .status import Finding, ProjectStatus, write_status
@@ -162,7 +162,7 @@ def _image_input(project: Project, english: English, language: Language, src: st
     try:
         path = image_for(project, language, src)
     except ConfigError:                     # a translator's link that loops or leads out: that language fails
-        return ImageInput(src, project.locales_dir / language.code / src, None)
+        return ImageInput(src, variant_place(project, language, src), None)
     if path == english_image(project, src):
         return ImageInput(src, path, english.images[src])
     try:

@@ -21,7 +21,7 @@ from .config import UI_DOMAIN, Language, Project, registry_line
 from .errors import CatalogError, ConfigError, PlaceholderError, SourceError
 from .extract import English, read_english
 from .glossary import Glossary, load_glossary
-from .images import read_image, variant_image
+from .images import has_variant, read_image, variant_image, variant_place
 from .plurals import plural_count, same_plural_rule
 from .body import Segment
 from .status import ERROR, WARNING, CatalogStatus, Finding, LanguageStatus, ProjectStatus, Tally, errors
@@ -367,15 +367,14 @@ def _approval_findings(project: Project, language: Language, fingerprint: str) -
 def _image_findings(project: Project, english: English, language: Language) -> Iterator[Finding]:
     """A variant image must be safe; an image some language has a variant of (it has words in it)
     is listed for every language still showing the English one."""
-    languages = [lang for lang in project.languages if lang.is_translation]
     for src in sorted(english.images):
-        own = project.locales_dir / language.code / src
-        if own.exists() or own.is_symlink():
+        own = variant_place(project, language, src)
+        if has_variant(project, language, src):
             try:
                 read_image(variant_image(project, language, src), (own, 1))
             except (SourceError, ConfigError) as exc:
                 yield Finding(ERROR, "image", language.code, "", own, exc.line, src, f"{exc.message}: {exc.hint}")
-        elif any((project.locales_dir / other.code / src).exists() for other in languages):
+        elif any(has_variant(project, other, src) for other in project.languages):
             yield Finding(WARNING, "image-in-english", language.code, "", own, None, src,
                           f"the image {src} has words in it and is translated for other languages, but "
                           f"{language.code} still shows the English one: save a translated copy as {own.name} "

@@ -49,10 +49,20 @@ def variant_image(project: Project, language: Language, src: str) -> Path:
     return inside(project.locales_dir, language.code, *src.split("/"))
 
 
+def variant_place(project: Project, language: Language, src: str) -> Path:
+    """Where a translator puts a language's copy of an image, not yet resolved: it may be a bad link."""
+    return project.locales_dir / language.code / src
+
+
+def has_variant(project: Project, language: Language, src: str) -> bool:
+    """Whether a translator put something there, even a link that leads nowhere (the job refuses it)."""
+    place = variant_place(project, language, src)
+    return language.is_translation and (place.exists() or place.is_symlink())
+
+
 def image_for(project: Project, language: Language, src: str) -> Path:
     """The file a language shows for a figure: its own variant, or else the English image."""
-    own = project.locales_dir / language.code / src
-    if language.is_translation and (own.exists() or own.is_symlink()):
+    if has_variant(project, language, src):
         return variant_image(project, language, src)    # whatever it is: the job checks it
     return english_image(project, src)
 

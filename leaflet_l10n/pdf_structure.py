@@ -50,8 +50,7 @@ def _links_in_reading_order(node) -> list[list]:
     """The annotations of each /Link element of the tag tree, depth first."""
     found = []
     if isinstance(node, pikepdf.Dictionary):
-        kids = node.get("/K")
-        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+        kids = _kids(node)
         if node.get("/S") == "/Link":
             objects = [kid.Obj for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"]
             if objects:
@@ -81,8 +80,7 @@ def _claimed_content(node, page) -> set[tuple[tuple[int, int], int]]:
     claimed = set()
     if isinstance(node, pikepdf.Dictionary):
         page = node.get("/Pg", page)
-        kids = node.get("/K")
-        for kid in (list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        for kid in _kids(node):
             if isinstance(kid, int):
                 claimed.add((page.objgen, kid))
             elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
@@ -90,3 +88,9 @@ def _claimed_content(node, page) -> set[tuple[tuple[int, int], int]]:
             else:
                 claimed |= _claimed_content(kid, page)
     return claimed
+
+
+def _kids(node: pikepdf.Dictionary) -> list:
+    """A tag-tree element's children: /K holds one child, an array of them, or nothing."""
+    kids = node.get("/K")
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []

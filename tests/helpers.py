@@ -42,3 +42,18 @@ def package_modules(package) -> list:
     """Every module of a package, its subpackages' included."""
     return [package, *(importlib.import_module(info.name)
                        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."))]
+
+
+def pdf_tags(path: Path) -> list[tuple[str, str | None]]:
+    """(tag, alt text) of every element of a PDF's tag tree, depth first, as a screen reader meets them."""
+    import pikepdf
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                yield str(node.S), (str(node.Alt) if "/Alt" in node else None)
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                yield from walk(kid)
+    with pikepdf.open(path) as document:
+        return list(walk(document.Root.StructTreeRoot))

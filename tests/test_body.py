@@ -5,12 +5,11 @@ from pathlib import Path
 import re
 import subprocess
 
-import pikepdf
 import polib
 import pytest
 
 from conftest import run_task, unpack
-from helpers import pdf_text
+from helpers import pdf_tags, pdf_text
 from leaflet_l10n import build, check_project, load_project, markup
 from leaflet_l10n.catalogs import accented
 from leaflet_l10n.errors import SourceError
@@ -109,22 +108,9 @@ def test_the_pdf_tags_the_table_and_describes_the_figure(rich, tmp_path):
     text = " ".join(pdf_text(pdf).split())
     assert "Urgent: Call 999 if: you have severe pain or bleeding." in text
     assert "Day Breakfast Lunch 2 days before Toast White fish" in text
-    with pikepdf.open(pdf) as document:
-        tags = _structure(document.Root.StructTreeRoot)
+    tags = pdf_tags(pdf)
     assert ("/Figure", ALT) in tags
     assert {"/Table", "/TH", "/TD", "/Caption"} <= {tag for tag, _ in tags}
-
-
-def _structure(node) -> list[tuple[str, str | None]]:
-    """(tag, alt text) of every element of a PDF's tag tree."""
-    found = []
-    if isinstance(node, pikepdf.Dictionary):
-        if "/S" in node:
-            found.append((str(node.S), str(node.Alt) if "/Alt" in node else None))
-        kids = node.get("/K")
-        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
-            found += _structure(kid)
-    return found
 
 
 def test_the_pseudo_locale_shows_every_piece_of_text_pseudo_translated(rich):
