@@ -8,6 +8,10 @@
 - Running heads and page numbers: WeasyPrint tags the page-margin boxes but leaves
   their tags out of the tree (pdf/tags.py says an Artifact there needs PDF 2.0). Their
   marked content is made an Artifact, as PDF/UA-1 asks, so a screen reader skips them.
+- Text and language: what `pdf_tagging` put on each text's marked content moves onto its
+  element: the logical text as /ActualText, and /Lang where it differs from the page's.
+- Split elements: the pieces of one HTML element, one per page, become one element again,
+  so a list across a page break is one list.
 """
 from __future__ import annotations
 
@@ -16,12 +20,21 @@ import io
 import lxml.html
 import pikepdf
 
+from .pdf_tagging import BOX_TEXT, ELEMENT
 
-def repair(pdf: bytes, html: str) -> bytes:
-    """The PDF with its links named by their words and its page margins as artifacts."""
+
+def repair(pdf: bytes, html: str, *, line_ends: set[tuple[int, int]] = frozenset()) -> bytes:
+    """The PDF with its links named by their words, its page margins as artifacts, its texts'
+    letters and languages on their elements, and split elements joined."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         name_links(document, html)
-        mark_artifacts(document)
+        texts = mark_content(document)
+        for page, mcid in line_ends:
+            content = (document.pages[page].objgen, mcid)
+            if content in texts:
+                texts[content] = (texts[content][0] + " ", texts[content][1])
+        join_split_elements(document)
+        label_texts(document.Root.StructTreeRoot, None, texts)
         out = io.BytesIO()
         document.save(out)
     return out.getvalue()
@@ -60,19 +73,107 @@ def _links_in_reading_order(node) -> list[list]:
     return found
 
 
-def mark_artifacts(document: pikepdf.Pdf) -> None:
-    """Turn marked content that no element of the tag tree claims into /Artifact."""
+def mark_content(document: pikepdf.Pdf) -> dict[tuple[tuple[int, int], int], tuple[str, str | None]]:
+    """Turn marked content that no element of the tag tree claims into /Artifact, and take the
+    text and language `pdf_tagging` left on the rest: {(page, MCID): (text, language)}."""
     claimed = _claimed_content(document.Root.StructTreeRoot, None)
+    texts = {}
     for page in document.pages:
         operations, changed = list(pikepdf.parse_content_stream(page)), False
         for index, (operands, operator) in enumerate(operations):
             properties = operands[1] if str(operator) == "BDC" and len(operands) == 2 else None
-            if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties \
-                    and (page.objgen, int(properties.MCID)) not in claimed:
+            if not (isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties):
+                continue
+            content = (page.objgen, int(properties.MCID))
+            if content not in claimed:
                 operations[index] = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
+                changed = True
+            elif f"/{BOX_TEXT}" in properties:
+                texts[content] = (str(properties[f"/{BOX_TEXT}"]), str(properties.Lang) if "/Lang" in properties else None)
+                del properties[f"/{BOX_TEXT}"]
                 changed = True
         if changed:
             page.Contents = document.make_stream(pikepdf.unparse_content_stream(operations))
+    return texts
+
+
+def label_texts(node, page, texts: dict) -> None:
+    """Give each element of marked content the /ActualText and /Lang of its texts."""
+    if not isinstance(node, pikepdf.Dictionary):
+        return
+    page = node.get("/Pg", page)
+    own = []
+    for kid in _kids(node):
+        if isinstance(kid, int):
+            own.append(texts.get((page.objgen, kid)))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            own.append(texts.get((kid.get("/Pg", page).objgen, int(kid.MCID))))
+        else:
+            label_texts(kid, page, texts)
+    own = [text for text in own if text is not None]
+    if own:
+        node.ActualText = pikepdf.String("".join(text for text, _ in own))
+        languages = {language for _, language in own}
+        if len(languages) == 1 and None not in languages:
+            node.Lang = pikepdf.String(languages.pop())
+
+
+def join_split_elements(document: pikepdf.Pdf) -> None:
+    """Join the pieces of an element that WeasyPrint tagged page by page, and drop ELEMENT."""
+    joined: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    _join_kids(document.Root.StructTreeRoot, joined)
+    if joined:
+        _repoint_parent_tree(document.Root.StructTreeRoot.ParentTree, joined)
+
+
+def _join_kids(node, joined: dict) -> None:
+    kids, kept = _kids(node), []
+    for kid in kids:
+        previous = kept[-1] if kept else None
+        if _same_element(previous, kid):
+            _move_kids(kid, previous)
+            joined[kid.objgen] = previous
+        else:
+            kept.append(kid)
+    if len(kept) != len(kids):
+        node.K = pikepdf.Array(kept)
+    for kid in kept:
+        if isinstance(kid, pikepdf.Dictionary):
+            _join_kids(kid, joined)
+            if f"/{ELEMENT}" in kid:
+                del kid[f"/{ELEMENT}"]
+
+
+def _same_element(first, second) -> bool:
+    return all(isinstance(node, pikepdf.Dictionary) and f"/{ELEMENT}" in node for node in (first, second)) \
+        and first[f"/{ELEMENT}"] == second[f"/{ELEMENT}"] and first.get("/S") == second.get("/S")
+
+
+def _move_kids(piece: pikepdf.Dictionary, whole: pikepdf.Dictionary) -> None:
+    """Append a later piece's children to the whole; marked content keeps its own page."""
+    kids = _kids(whole)
+    for kid in _kids(piece):
+        if isinstance(kid, int):
+            kid = pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=piece.Pg, MCID=kid)
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            kid.P = whole
+        kids.append(kid)
+    whole.K = pikepdf.Array(kids)
+
+
+def _repoint_parent_tree(parent_tree: pikepdf.Dictionary, joined: dict) -> None:
+    """Marked content and annotations of a joined piece now belong to the whole."""
+    def whole(element):
+        while isinstance(element, pikepdf.Dictionary) and element.objgen in joined:
+            element = joined[element.objgen]
+        return element
+
+    nums = parent_tree.Nums
+    for index in range(1, len(nums), 2):
+        if isinstance(nums[index], pikepdf.Array):
+            nums[index] = pikepdf.Array([whole(element) for element in nums[index]])
+        else:
+            nums[index] = whole(nums[index])
 
 
 def _claimed_content(node, page) -> set[tuple[tuple[int, int], int]]:

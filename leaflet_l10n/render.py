@@ -17,6 +17,7 @@ from .config import Language, Project
 from .errors import MissingGlyphError, RenderError
 from .markup import link_target
 from .pdf_structure import repair
+from .pdf_tagging import tagging
 from .typography import counter_style, font_stack, localise_digits, typography
 from .translate import LocalisedLeaflet
 
@@ -25,6 +26,7 @@ STYLESHEET = "leaflet.css"
 LARGE_PRINT_SUFFIX = "-large-print"
 _NOTDEF = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
 _PAGE_FIELDS = re.compile(r"\{(page|pages)\}")
+_PAGE_LANGUAGE = re.compile(r'<html[^>]*\slang="([^"]*)"')
 
 
 def css_string(text: str) -> str:
@@ -166,7 +168,8 @@ def pdf_bytes(html: str, *, where: str) -> bytes:
     """Tagged PDF/UA bytes; MissingGlyphError (with `.character`) when a character has no glyph."""
     from weasyprint import HTML, URLFetcher  # slow import: only when a PDF is wanted
 
-    with _glyph_watch() as missing:
+    page_language = _PAGE_LANGUAGE.search(html)
+    with _glyph_watch() as missing, tagging(page_language.group(1) if page_language else "") as record:
         # No base URL: a relative link stays relative, as in the HTML beside the PDF, instead of
         # becoming a file:// link to the build machine. Styles and fonts need none.
         # Nothing is fetched: images travel inside the page as data: URLs.
@@ -178,4 +181,4 @@ def pdf_bytes(html: str, *, where: str) -> bytes:
             f"no installed font has a glyph for {char!r} (U+{code})", character=char, path=where,
             hint="install the font for this script (fonts-noto-core, fonts-noto-cjk) "
                  "or remove the character from the translation")
-    return repair(data, html)
+    return repair(data, html, line_ends=record.line_ends)

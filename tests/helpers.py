@@ -57,3 +57,79 @@ def pdf_tags(path: Path) -> list[tuple[str, str | None]]:
                 yield from walk(kid)
     with pikepdf.open(path) as document:
         return list(walk(document.Root.StructTreeRoot))
+
+
+def letters(text: str) -> list[str]:
+    import unicodedata
+    return [char for char in text if unicodedata.category(char)[0] in "LMN"]
+
+
+def letter_match(expected: str, found: str, *, ordered: bool = True) -> float:
+    """The share of the expected letters found: in the same order, or anywhere when not ordered."""
+    import difflib
+    from collections import Counter
+    want, got = letters(expected), letters(found)
+    if not want:
+        return 1.0
+    if ordered:
+        matched = sum(block.size for block in difflib.SequenceMatcher(None, want, got, autojunk=False)
+                      .get_matching_blocks())
+    else:
+        matched = sum((Counter(want) & Counter(got)).values())
+    return matched / len(want)
+
+
+def tag_tree(node, page=None):
+    """(element, its page) for every element of a tag tree, depth first: a screen reader's order."""
+    import pikepdf
+    from leaflet_l10n.pdf_structure import _kids
+    if isinstance(node, pikepdf.Dictionary):
+        page = node.get("/Pg", page)
+        if "/S" in node:
+            yield node, page
+        for kid in _kids(node):
+            yield from tag_tree(kid, page)
+
+
+def pdf_ua_problems(pdf: Path, html: Path) -> list[str]:
+    """What a screen reader would get wrong in the PDF, measured against the HTML it was made from:
+    untagged content, links named by URL, fallbacks without /Lang, split lists, wrong text."""
+    import lxml.html
+    import pikepdf
+    page = lxml.html.fromstring(html.read_bytes())
+    printed = page.xpath("//main | //footer")
+    shown = " ".join(part.text_content() for part in printed)
+    lists = sum(len(part.xpath(".//ul | .//ol")) for part in printed)
+    foreign = " ".join(element.text_content() for part in printed for element in part.xpath(".//*[@lang]")
+                       if element.get("lang") != page.get("lang"))
+    link_words = {" ".join(a.text_content().split()) for a in page.iter("a")}
+    problems = []
+    with pikepdf.open(pdf) as document:
+        elements = list(tag_tree(document.Root.StructTreeRoot))
+        texts = [(str(element.ActualText), str(element.get("/Lang", ""))) for element, _ in elements
+                 if "/ActualText" in element]
+        claimed = {(p.objgen, kid) for element, p in elements for kid in _mcids(element)}
+        for number, pdf_page in enumerate(document.pages, 1):
+            for operands, operator in pikepdf.parse_content_stream(pdf_page):
+                if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
+                        and "/MCID" in operands[1] and (pdf_page.objgen, int(operands[1].MCID)) not in claimed:
+                    problems.append(f"page {number}: marked content {operands[1].MCID} is neither tagged nor an artifact")
+            for annotation in pdf_page.get("/Annots", []):
+                if annotation.get("/Subtype") == "/Link" and str(annotation.get("/Contents", "")) not in link_words:
+                    problems.append(f"page {number}: a link is named {str(annotation.get('/Contents', ''))!r}")
+        found_lists = sum(1 for element, _ in elements if element.get("/S") == "/L")
+    if found_lists != lists:
+        problems.append(f"{found_lists} lists in the tag tree, {lists} in the HTML")
+    checks = {"tag tree text": letter_match(shown, "".join(text for text, _ in texts)),
+              "text of other languages with their /Lang": letter_match(
+                  foreign, "".join(text for text, lang in texts if lang and lang != page.get("lang"))),
+              "pdftotext letters": letter_match(shown, pdf_text(pdf), ordered=False)}
+    problems += [f"{name}: {score:.4f} of the HTML's letters" for name, score in checks.items() if score < 0.995]
+    return problems
+
+
+def _mcids(element) -> list[int]:
+    import pikepdf
+    from leaflet_l10n.pdf_structure import _kids
+    return [kid if isinstance(kid, int) else int(kid.MCID) for kid in _kids(element)
+            if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR")]

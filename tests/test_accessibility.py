@@ -57,3 +57,14 @@ def test_the_skip_link_lands_on_the_draft_notice_first(pages):
     assert 'href="#content"' in html and main < html.index('class="draft-notice"') < html.index("</main>")
     assert '<link rel="alternate" hreflang="x-default" href="../en/bowel-preparation.html">' in html
     assert '<link rel="alternate" type="application/pdf" href="bowel-preparation.pdf">' in html
+
+
+def test_every_pdf_of_the_leaflet_with_every_block_reads_as_its_html(pages):
+    """Tables, figures, callouts, nested lists and English fallbacks, in both editions of every language:
+    the PDF/UA points a machine can check (see helpers.pdf_ua_problems)."""
+    from helpers import pdf_ua_problems
+    leaflet_pages = [page for page in pages if page.with_name(f"{page.stem}-large-print.pdf").exists()]
+    pdfs = [(pdf, page) for page in leaflet_pages for pdf in sorted(page.parent.glob(f"{page.stem}*.pdf"))]
+    assert len(pdfs) == 2 * len(leaflet_pages) == 10
+    assert {str(pdf.relative_to(pdf.parents[1])): pdf_ua_problems(pdf, page) for pdf, page in pdfs} == {
+        str(pdf.relative_to(pdf.parents[1])): [] for pdf, _ in pdfs}

@@ -9,7 +9,7 @@ from leaflet_l10n import build, load_project
 from leaflet_l10n.typography import script_of
 
 from conftest import REPO
-from helpers import pdf_fonts, pdf_text
+from helpers import pdf_fonts, pdf_text, pdf_ua_problems
 
 PROJECT = load_project(REPO)
 LEAFLET = "lumbar-neurostimulation"
@@ -35,6 +35,15 @@ def test_pdf_text_is_in_the_languages_script(built, code):
     script = SCRIPT_NAMES[script_of(language.locale)]
     letters = [ch for ch in text if ch.isalpha() and unicodedata.name(ch, "").startswith(script)]
     assert len(letters) > 500, f"{code}: only {len(letters)} {script} letters in the PDF text"
+
+
+@pytest.mark.parametrize("edition", ["", "-large-print"])
+@pytest.mark.parametrize("code", [lang.code for lang in PROJECT.languages])
+def test_pdf_reads_as_its_html_for_a_screen_reader_and_for_text_extraction(built, code, edition):
+    """PDF/UA points a machine can check: nothing untagged, links named by their words, other languages
+    marked, one list per list, and the tag tree's and pdftotext's letters those of the HTML (≥ 99.5%)."""
+    folder = built / PROJECT.language(code).tag
+    assert pdf_ua_problems(folder / f"{LEAFLET}{edition}.pdf", folder / f"{LEAFLET}.html") == []
 
 
 @pytest.mark.parametrize("code", [lang.code for lang in PROJECT.languages])
