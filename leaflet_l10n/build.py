@@ -194,7 +194,7 @@ def _switcher(available: tuple[Language, ...], leaflet: str, current: Language) 
 
 def _package_bytes() -> bytes:
     """The code that renders: a change to it makes every output stale."""
-    return b"".join(p.as_posix().encode() + p.read_bytes()
+    return b"".join(p.relative_to(_PACKAGE_DIR).as_posix().encode() + p.read_bytes()   # relocatable
                     for p in sorted(_PACKAGE_DIR.rglob("*")) if p.is_file() and "__pycache__" not in p.parts)
 
 

@@ -35,6 +35,25 @@ def test_a_second_build_reuses_unchanged_outputs(mini):
     assert (mini / "build/cy/sample.pdf").stat().st_mtime_ns == before
 
 
+def test_a_checkout_moved_to_another_folder_with_its_build_rebuilds_nothing(mini, tmp_path):
+    """A cached build/ restored in CI at another path: fingerprints hash contents, not where they are."""
+    import shutil
+    import sys
+
+    from conftest import REPO
+    checkout = tmp_path / "checkout"
+    shutil.copytree(REPO / "leaflet_l10n", checkout / "leaflet_l10n", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(mini, checkout / "project")
+    program = "from leaflet_l10n import build, load_project; print(*sorted({o.state for o in build(load_project('.')).outputs}))"
+
+    def states(where):
+        return subprocess.run([sys.executable, "-c", program], cwd=where / "project", capture_output=True, text=True,
+                              env={"PYTHONPATH": str(where), "PATH": "/usr/bin:/bin"}, check=True).stdout.split()
+    assert states(checkout) == ["built"]
+    shutil.move(checkout, tmp_path / "moved")
+    assert states(tmp_path / "moved") == ["unchanged"]
+
+
 def test_a_changed_catalogue_rebuilds_that_language(mini):
     run_task(mini, "build")
     po = mini / "locales/cy/LC_MESSAGES/sample.po"
