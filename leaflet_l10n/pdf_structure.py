@@ -8,33 +8,35 @@
 - Running heads and page numbers: WeasyPrint tags the page-margin boxes but leaves
   their tags out of the tree (pdf/tags.py says an Artifact there needs PDF 2.0). Their
   marked content is made an Artifact, as PDF/UA-1 asks, so a screen reader skips them.
-- Text and language: what `pdf_tagging` put on each text's marked content moves onto its
-  element: the logical text as /ActualText, and /Lang where it differs from the page's.
+- Text and language: what `pdf_tagging` noted of each text goes onto its element: the
+  logical text as /ActualText, and /Lang where it differs from the page's.
 - Split elements: the pieces of one HTML element, one per page, become one element again,
   so a list across a page break is one list.
 """
 from __future__ import annotations
 
 import io
+import re
 
 import lxml.html
 import pikepdf
 
-from .pdf_tagging import BOX_TEXT, ELEMENT
+from .pdf_tagging import ELEMENT
+
+# Marked content as pydyf writes it for WeasyPrint: "/Span\n<</MCID 7>>\nBDC". Rewritten as
+# bytes: parsing every operator of every page cost more than the rest of the repair.
+_MARKED_CONTENT = re.compile(rb"/[A-Za-z]+\s*<</MCID (\d+)>>\s*BDC")
 
 
-def repair(pdf: bytes, html: str, *, line_ends: set[tuple[int, int]] = frozenset()) -> bytes:
-    """The PDF with its links named by their words, its page margins as artifacts, its texts'
-    letters and languages on their elements, and split elements joined."""
+def repair(pdf: bytes, html: str, texts: dict[tuple[int, int], tuple[str, str | None]]) -> bytes:
+    """The PDF with its links named by their words, its page margins as artifacts, split elements
+    joined, and each text's words and language ({(page index, MCID): (text, language)}) on its element."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
         name_links(document, html)
-        texts = mark_content(document)
-        for page, mcid in line_ends:
-            content = (document.pages[page].objgen, mcid)
-            if content in texts:
-                texts[content] = (texts[content][0] + " ", texts[content][1])
+        mark_artifacts(document)
         join_split_elements(document)
-        label_texts(document.Root.StructTreeRoot, None, texts)
+        label_texts(document.Root.StructTreeRoot, None,
+                    {(document.pages[page].objgen, mcid): text for (page, mcid), text in texts.items()})
         out = io.BytesIO()
         document.save(out)
     return out.getvalue()
@@ -73,28 +75,17 @@ def _links_in_reading_order(node) -> list[list]:
     return found
 
 
-def mark_content(document: pikepdf.Pdf) -> dict[tuple[tuple[int, int], int], tuple[str, str | None]]:
-    """Turn marked content that no element of the tag tree claims into /Artifact, and take the
-    text and language `pdf_tagging` left on the rest: {(page, MCID): (text, language)}."""
+def mark_artifacts(document: pikepdf.Pdf) -> None:
+    """Turn marked content that no element of the tag tree claims into /Artifact."""
     claimed = _claimed_content(document.Root.StructTreeRoot, None)
-    texts = {}
     for page in document.pages:
-        operations, changed = list(pikepdf.parse_content_stream(page)), False
-        for index, (operands, operator) in enumerate(operations):
-            properties = operands[1] if str(operator) == "BDC" and len(operands) == 2 else None
-            if not (isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties):
-                continue
-            content = (page.objgen, int(properties.MCID))
-            if content not in claimed:
-                operations[index] = pikepdf.ContentStreamInstruction([pikepdf.Name.Artifact], pikepdf.Operator("BMC"))
-                changed = True
-            elif f"/{BOX_TEXT}" in properties:
-                texts[content] = (str(properties[f"/{BOX_TEXT}"]), str(properties.Lang) if "/Lang" in properties else None)
-                del properties[f"/{BOX_TEXT}"]
-                changed = True
-        if changed:
-            page.Contents = document.make_stream(pikepdf.unparse_content_stream(operations))
-    return texts
+        def artifact(match: re.Match) -> bytes:
+            return match.group(0) if (page.objgen, int(match.group(1))) in claimed else b"/Artifact BMC"
+        page.contents_coalesce()                     # one stream, however WeasyPrint split it
+        content = page.Contents.read_bytes()
+        marked = _MARKED_CONTENT.sub(artifact, content)
+        if marked != content:
+            page.Contents = document.make_stream(marked)
 
 
 def label_texts(node, page, texts: dict) -> None:

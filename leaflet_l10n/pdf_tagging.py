@@ -9,10 +9,10 @@ and screen readers got "عوام ے ے ل ی" for "عوام کے لیے" while t
 While WeasyPrint draws a text box, `tagging` (around its `Stream.marked`):
 - wraps each HarfBuzz cluster of a shaped script in a /Span with its /ActualText, as
   Chromium's PDF writer does, so text extraction reads the letters, not the glyphs;
-- gives the box's marked content its /Lang when it differs from the page's (an English
-  fallback), and its text under BOX_TEXT. `pdf_structure` moves both onto the box's
-  element in the tag tree, so the tree itself holds every text in logical order, in
-  every script, for a screen reader and for the suite's checks.
+- notes the box's text and, where it differs from the page's, its language (an English
+  fallback) in the `Tagging` record. `pdf_structure` puts both on the box's element in
+  the tag tree, so the tree itself holds every text in logical order, in every script,
+  for a screen reader and for the suite's checks.
 
 Elements split across pages: WeasyPrint tags each page on its own, so a list that
 crosses a page break became two lists. While it builds the tag tree (around its
@@ -23,16 +23,16 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
 import pydyf
 
 from .errors import RenderError
 
-BOX_TEXT = "LeafletText"            # private keys, removed again by pdf_structure
-ELEMENT = "LeafletElement"
+ELEMENT = "LeafletElement"          # a private key, removed again by pdf_structure
 _GLYPH_RUNS = re.compile(r"<([0-9a-f]*)>|(-?[0-9.]+)")
 _PATCH = threading.Lock()          # WeasyPrint is patched for one render at a time
 
@@ -46,21 +46,35 @@ def is_shaped(text: str) -> bool:
 class Tagging:
     """What one render learnt while WeasyPrint tagged it."""
 
-    def __init__(self) -> None:
+    def __init__(self, page_language: str) -> None:
+        self.page_language = page_language.lower()
         self.element_numbers: dict[int, int] = {}
-        self.line_ends: set[tuple[int, int]] = set()    # (page index, MCID) of a text a space ends
+        self._texts: dict[int, dict[int, list]] = {}   # id of a page's tags: {MCID: [text, language]}
+        self._pages: dict[int, int] = {}               # id of a page's tags: its page index
+
+    @property
+    def texts(self) -> dict[tuple[int, int], tuple[str, str | None]]:
+        """{(page index, MCID): (text, its language if not the page's)} of every text drawn."""
+        return {(self._pages[tags], mcid): tuple(text) for tags, texts in self._texts.items()
+                for mcid, text in texts.items() if tags in self._pages}
+
+    def note_text(self, tags: dict, mcid: int, box) -> None:
+        language = box.style["lang"]
+        foreign = language if language and language.lower() != self.page_language else None
+        self._texts.setdefault(id(tags), {})[mcid] = [box.text, foreign]
 
     def build_box_tree(self, original, box, *rest) -> Iterator:
         """WeasyPrint's elements for a box, each marked with its HTML element's number."""
         _parent, _pdf, page_number, _nums, _annotations, tags = rest     # WeasyPrint 68-70's signature
-        self._note_line_ends(box, page_number, tags)
+        self._pages.setdefault(id(tags), page_number)
+        self._note_line_ends(box, tags)
         for element in original(box, *rest):
             if ELEMENT not in element and getattr(box, "element", None) is not None:
                 element[ELEMENT] = self.element_numbers.setdefault(id(box.element), len(self.element_numbers))
             yield element
 
-    def _note_line_ends(self, box, page_number: int, tags: dict) -> None:
-        """A line that broke at a space loses it from its text: note the text that needs it back."""
+    def _note_line_ends(self, box, tags: dict) -> None:
+        """A line that broke at a space loses it from its text: give it back."""
         from weasyprint.formatting_structure.boxes import LineBox
 
         lines = [child for child in getattr(box, "children", ()) if isinstance(child, LineBox)]
@@ -70,7 +84,7 @@ class Tagging:
         for line, next_line in zip(lines, lines[1:]):
             last, first = _edge_text(line, -1), _edge_text(next_line, 0)
             if last in tags and first is not None and _broke_at_space(last.text, first.text, source):
-                self.line_ends.add((page_number, tags[last]["mcid"]))
+                self._texts[id(tags)][tags[last]["mcid"]][0] += " "
 
 
 def _edge_text(box, end: int):
@@ -108,8 +122,8 @@ def tagging(page_language: str) -> Iterator[Tagging]:
 
     with _PATCH:
         marked, build_box_tree = Stream.marked, tags._build_box_tree
-        record = Tagging()
-        Stream.marked = lambda stream, box, tag: _marked(marked, page_language, stream, box, tag)
+        record = Tagging(page_language)
+        Stream.marked = lambda stream, box, tag: _marked(marked, record, stream, box, tag)
         tags._build_box_tree = lambda *arguments: record.build_box_tree(build_box_tree, *arguments)
         try:
             yield record
@@ -118,49 +132,43 @@ def tagging(page_language: str) -> Iterator[Tagging]:
 
 
 @contextmanager
-def _marked(original, page_language: str, stream, box, tag: str) -> Iterator[None]:
+def _marked(original, record: Tagging, stream, box, tag: str) -> Iterator[None]:
     from weasyprint.formatting_structure.boxes import TextBox
 
-    if stream._tags is None or not isinstance(box, TextBox):
-        with original(stream, box, tag):
-            yield
-        return
-    mcid = len(stream._tags)                        # as WeasyPrint's Stream.marked numbers them
-    stream._tags[box] = {"tag": tag, "mcid": mcid}
-    properties = pydyf.Dictionary({"MCID": mcid})
-    language = box.style["lang"]
-    if language and language.lower() != page_language.lower():
-        properties["Lang"] = pydyf.String(language)
-    properties[BOX_TEXT] = pydyf.String(box.text)
-    pydyf.Stream.begin_marked_content(stream, tag, properties)
-    try:
-        if is_shaped(box.text):
-            with _cluster_spans(stream, box):
-                yield
-        else:
-            yield
-    finally:
-        pydyf.Stream.end_marked_content(stream)
+    text = isinstance(box, TextBox) and stream._tags is not None
+    with original(stream, box, tag), (_cluster_spans(stream, box) if text and is_shaped(box.text) else nullcontext()):
+        if text:
+            record.note_text(stream._tags, stream._tags[box]["mcid"], box)
+        yield
 
 
 @contextmanager
 def _cluster_spans(stream, box) -> Iterator[None]:
     spans = _ClusterSpans(stream, box)
-    stream.show_text, stream.end_text = spans.show_text, spans.end_text   # shadow pydyf's methods
+    # Shadow three of the stream's methods while the box is drawn.
+    stream.add_font, stream.show_text, stream.end_text = spans.add_font, spans.show_text, spans.end_text
     try:
         yield
     finally:
-        del stream.show_text, stream.end_text
+        del stream.add_font, stream.show_text, stream.end_text
     spans.finish()
 
 
 class _ClusterSpans:
-    """Splits the glyph runs WeasyPrint shows into one /ActualText span per cluster."""
+    """Splits the glyph runs WeasyPrint shows into one /ActualText span per cluster whose glyph
+    the font's ToUnicode map gets wrong: one used for other letters before, or one of several."""
 
     def __init__(self, stream, box) -> None:
         self.stream, self.box = stream, box
-        self.clusters: Iterator[tuple[int, str]] | None = None
-        self.open: int | None = None
+        self.clusters: Iterator[tuple[int, str, bool]] | None = None
+        self.font = None
+        self.cluster: int | None = None             # the cluster being shown
+        self.spanned = False                        # whether it is inside its own span
+
+    def add_font(self, pango_font):
+        font, size = type(self.stream).add_font(self.stream, pango_font)
+        self.font = font
+        return font, size
 
     def show_text(self, glyph_runs: str) -> None:
         if self.clusters is None:                   # the layout is only live once drawing begins
@@ -170,27 +178,35 @@ class _ClusterSpans:
             if number:
                 pieces.append(number)
             for start in range(0, len(glyphs), 4):
-                cluster, text = next(self.clusters, (None, ""))
+                glyph = glyphs[start:start + 4]
+                cluster, text, alone = next(self.clusters, (None, "", False))
                 if cluster is None:
                     raise RenderError(f"WeasyPrint drew more glyphs than {self.box.text!r} has clusters",
-                                      hint="this WeasyPrint version draws text differently; see pdf_text.py")
-                if cluster != self.open:
-                    self._show(pieces)
-                    self._close()
-                    pydyf.Stream.begin_marked_content(self.stream, "Span", pydyf.Dictionary(
-                        {"ActualText": pydyf.String(text)}))
-                    self.open = cluster
-                pieces.append(f"<{glyphs[start:start + 4]}>")
+                                      hint="this WeasyPrint version draws text differently; see pdf_tagging.py")
+                if cluster != self.cluster:
+                    self._next_cluster(cluster, text, pieces,
+                                       spanned=not (alone and self.font.to_unicode.get(int(glyph, 16)) == text))
+                pieces.append(f"<{glyph}>")
         self._show(pieces)
 
     def end_text(self) -> None:
+        self._show([])
         self._close()                               # a span may not straddle the text object
         pydyf.Stream.end_text(self.stream)
 
     def finish(self) -> None:
         if self.clusters is not None and next(self.clusters, None) is not None:
             raise RenderError(f"WeasyPrint drew fewer glyphs than {self.box.text!r} has clusters",
-                              hint="this WeasyPrint version draws text differently; see pdf_text.py")
+                              hint="this WeasyPrint version draws text differently; see pdf_tagging.py")
+
+    def _next_cluster(self, cluster: int, text: str, pieces: list[str], spanned: bool) -> None:
+        if self.spanned or spanned:
+            self._show(pieces)
+            self._close()
+        if spanned:
+            pydyf.Stream.begin_marked_content(self.stream, "Span", pydyf.Dictionary(
+                {"ActualText": pydyf.String(text)}))
+        self.cluster, self.spanned = cluster, spanned
 
     def _show(self, pieces: list[str]) -> None:
         if pieces:
@@ -198,13 +214,14 @@ class _ClusterSpans:
             pieces.clear()
 
     def _close(self) -> None:
-        if self.open is not None:
+        if self.spanned:
             pydyf.Stream.end_marked_content(self.stream)
-            self.open = None
+            self.spanned = False
 
 
-def _clusters(box) -> Iterator[tuple[int, str]]:
-    """(cluster start, cluster text) for each glyph WeasyPrint draws, in drawing order."""
+def _clusters(box) -> Iterator[tuple[int, str, bool]]:
+    """(cluster start, cluster text, whether it is the cluster's only glyph) for each glyph
+    WeasyPrint draws, in drawing order."""
     from weasyprint.text.ffi import ffi, pango
 
     line, _ = box.pango_layout.get_first_line()
@@ -215,9 +232,10 @@ def _clusters(box) -> Iterator[tuple[int, str]]:
         offset, length = glyph_item.item.offset, glyph_item.item.length
         glyphs, clusters = glyph_item.glyphs.glyphs, glyph_item.glyphs.log_clusters
         count = glyph_item.glyphs.num_glyphs
+        drawn = [i for i in range(count) if glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY]   # not gaps
         starts = sorted({clusters[i] for i in range(count)})
         end_of = dict(zip(starts, starts[1:] + [length]))
-        for i in range(count):
-            if glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY:   # drawn as a gap, not a glyph
-                end = end_of[clusters[i]]
-                yield offset + clusters[i], text[offset + clusters[i]:offset + end].decode()
+        sizes = Counter(clusters[i] for i in drawn)
+        for i in drawn:
+            yield (offset + clusters[i], text[offset + clusters[i]:offset + end_of[clusters[i]]].decode(),
+                   sizes[clusters[i]] == 1)

@@ -181,4 +181,4 @@ def pdf_bytes(html: str, *, where: str) -> bytes:
             f"no installed font has a glyph for {char!r} (U+{code})", character=char, path=where,
             hint="install the font for this script (fonts-noto-core, fonts-noto-cjk) "
                  "or remove the character from the translation")
-    return repair(data, html, line_ends=record.line_ends)
+    return repair(data, html, record.texts)
