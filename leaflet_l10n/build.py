@@ -4,22 +4,19 @@
    language with any error is withheld: its earlier outputs are withdrawn.
 2. Plan: decide each output. One whose inputs (and files) are what the manifest
    recorded is unchanged; every other becomes a job, with all its inputs in memory.
-3. Run: render the jobs in worker processes (`jobs.render_job`, a pure function);
-   the coordinator writes each result, under the project lock. One output that
+3. Run: render the jobs (`jobs.render_job`, a pure function) in worker processes, or
+   on a Dask cluster (`runners`); the coordinator alone writes each result, under
+   the project lock. One output that
    cannot be made is marked failed with its reason and keeps its previous files.
 4. Publish: withdraw, then write the manifest, the index (without a failed
    language) and the status report.
 """
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import hashlib
 import json
-import os
-import signal
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,17 +25,17 @@ from babel.support import NullTranslations
 from . import catalogs, render
 from .checks import Checker
 from .config import UI_DOMAIN, Language, Project
-from .errors import ConfigError, PipelineError, RenderError
+from .errors import ConfigError, PipelineError
 from .extract import English
 from .fileio import atomic_write_bytes, atomic_write_text, write_if_changed
 from .images import english_image, image_for, variant_place
-from .jobs import CatalogInput, ImageInput, JobInput, JobOutput, render_job
+from .jobs import CatalogInput, ImageInput, JobInput, JobOutput
 from .pofile import write_po
+from .runners import cluster_results, local_results
 from .status import Finding, ProjectStatus, write_status
 from .translate import localise
 from .typography import scan_order
 
-_PR_SET_PDEATHSIG = 1
 _FILES = ("html", "pdf", "large_print")      # an output's files, as Output and JobOutput name them
 _PACKAGE_DIR = Path(__file__).parent
 
@@ -94,13 +91,13 @@ class BuildResult:
 
 
 def build(project: Project, codes: list[str] | None = None, leaflets: list[str] | None = None, *,
-          workers: int | None = None, checker: Checker | None = None) -> BuildResult:
+          workers: int | None = None, scheduler: str | None = None, checker: Checker | None = None) -> BuildResult:
     checker = checker or Checker(project)
     gate = release_gate(project, checker)
     selected, names = project.select_languages(codes), project.select_leaflets(leaflets)
     plan = plan_outputs(project, checker, gate, selected, names)
     outputs, failures = dict(plan.outputs), []
-    for output, result in run_jobs(plan.jobs, workers):
+    for output, result in run_jobs(plan.jobs, workers, scheduler):
         outputs[output.key] = _record(project, output, result)
         if result.error is not None:
             failures.append(result.error)
@@ -256,21 +253,12 @@ def _frozen(value):
 
 # -- 3. run -------------------------------------------------------------------
 
-def run_jobs(jobs: tuple[tuple[Output, JobInput], ...], workers: int | None) -> Iterator[tuple[Output, JobOutput]]:
-    """Each job's result, in order, rendered in worker processes that die with this one."""
-    if not jobs:
-        return
-    workers = workers or min(len(jobs), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with, initargs=(os.getpid(),)) as pool:
-        futures = [(output, job, pool.submit(render_job, job)) for output, job in jobs]
-        for output, job, future in futures:
-            try:
-                yield output, future.result()
-            except Exception as exc:       # a bug or a dead worker must not stop the other outputs
-                where = job.catalog.path if job.catalog else job.leaflet.path
-                yield output, JobOutput(error=RenderError(
-                    f"{output.leaflet} in {output.language} failed: {type(exc).__name__}: {exc}", path=where,
-                    hint="build it again; if it fails again, report it with this message"))
+def run_jobs(jobs: tuple[tuple[Output, JobInput], ...], workers: int | None = None,
+             scheduler: str | None = None) -> Iterator[tuple[Output, JobOutput]]:
+    """Each job's result, in order: here, or on the Dask cluster at `scheduler`."""
+    inputs = [job for _, job in jobs]
+    results = cluster_results(inputs, scheduler) if scheduler else local_results(inputs, workers)
+    yield from zip((output for output, _ in jobs), results)
 
 
 def _record(project: Project, output: Output, result: JobOutput) -> Output:
@@ -288,17 +276,6 @@ def _record(project: Project, output: Output, result: JobOutput) -> Output:
     return dataclasses.replace(output, fallbacks=result.fallbacks, images=tuple(images),
                                **{f"{name}_sha256": hashlib.sha256(getattr(result, name)).hexdigest()
                                   for name in _FILES})
-
-
-def _die_with(parent: int) -> None:
-    """Make a worker die with the build that started it: a killed build's workers would
-    otherwise live on, holding memory, after the project lock has passed to another run."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)   # Linux
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:            # the build died before the line above
-        os._exit(1)
 
 
 # -- 4. publish ---------------------------------------------------------------

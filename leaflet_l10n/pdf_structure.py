@@ -38,7 +38,7 @@ def repair(pdf: bytes, html: str, texts: dict[tuple[int, int], tuple[str, str | 
         label_texts(document.Root.StructTreeRoot, None,
                     {(document.pages[page].objgen, mcid): text for (page, mcid), text in texts.items()})
         out = io.BytesIO()
-        document.save(out)
+        document.save(out, deterministic_id=True)      # the same page, the same bytes
     return out.getvalue()
 
 

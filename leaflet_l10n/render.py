@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -81,24 +82,27 @@ class Site:
         css = (project.styles_dir / STYLESHEET).read_text(encoding="utf-8")
         return cls(project.templates_dir, templates, Markup(css) + "\n" + language_fonts(project.all_languages))
 
-    def environment(self) -> Environment:
-        env = Environment(loader=DictLoader(dict(self.templates)), autoescape=True, undefined=StrictUndefined,
-                          extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
-        env.policies["ext.i18n.trimmed"] = True
-        env.filters["page_counter"] = page_counter
-        env.filters["css_string"] = css_string_filter
-        env.filters["link"] = link_target      # every href a template makes passes the allow-list
-        return env
-
     def render(self, template: str, translations: NullTranslations, **context) -> str:
-        env = self.environment()
-        install_translations(env, translations)
+        env = _environment(self)
+        install_translations(env, translations)       # each render installs its own language
         try:
             return env.get_template(template).render(stylesheet=self.stylesheet, **context)
         except TemplateError as exc:
             raise RenderError(f"template error: {exc}", path=self.templates_dir / template,
                               line=getattr(exc, "lineno", None),
                               hint="fix the template; run `invoke extract` after changing its strings") from None
+
+
+@lru_cache(maxsize=4)
+def _environment(site: Site) -> Environment:
+    """The templates compiled once per process and site: a worker renders many jobs."""
+    env = Environment(loader=DictLoader(dict(site.templates)), autoescape=True, undefined=StrictUndefined,
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.policies["ext.i18n.trimmed"] = True
+    env.filters["page_counter"] = page_counter
+    env.filters["css_string"] = css_string_filter
+    env.filters["link"] = link_target      # every href a template makes passes the allow-list
+    return env
 
 
 def install_translations(env: Environment, translations: NullTranslations) -> None:

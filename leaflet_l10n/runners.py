@@ -1,0 +1,93 @@
+"""Where build jobs run: worker processes on this machine, or a Dask cluster.
+
+A job is pure (`jobs.render_job`), so where it runs changes nothing in its output.
+Each runner yields one `JobOutput` per job, in the order given; a job that raised,
+or whose worker died, comes back as a `RenderError` saying so, and the others go on.
+
+- `local_results`: worker processes forked from this one after it has imported
+  WeasyPrint (20% of a job's CPU was each worker importing it). Workers are replaced
+  after WORKER_JOBS jobs each, because WeasyPrint keeps a little memory per document.
+  They are forked, not started by a fork server, so that each dies with the build
+  (PR_SET_PDEATHSIG names the parent); and Python refuses max_tasks_per_child with
+  fork, so a new pool is started for each batch instead.
+- `cluster_results`: Dask distributed (`pip install '.[cluster]'`). A job whose worker
+  dies is run again by Dask; one that raises is retried once, then reported.
+"""
+from __future__ import annotations
+
+import ctypes
+import importlib
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from .errors import ConfigError, RenderError
+from .jobs import JobInput, JobOutput, render_job
+
+WORKER_JOBS = 50
+_PR_SET_PDEATHSIG = 1
+
+
+def local_results(jobs: Sequence[JobInput], workers: int | None = None,
+                  render: Callable[[JobInput], JobOutput] = render_job) -> Iterator[JobOutput]:
+    """Each job's output, rendered in worker processes of this machine that die with this one."""
+    importlib.import_module("weasyprint")          # once, here: every worker starts with it
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    batch = WORKER_JOBS * workers
+    for start in range(0, len(jobs), batch):
+        yield from _pool_results(jobs[start:start + batch], workers, render)
+
+
+def _pool_results(jobs: Sequence[JobInput], workers: int, render) -> Iterator[JobOutput]:
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork"),
+                             initializer=_die_with, initargs=(os.getpid(),)) as pool:
+        futures = [pool.submit(render, job) for job in jobs]
+        for job, future in zip(jobs, futures):
+            try:
+                yield future.result()
+            except Exception as exc:       # a bug or a dead worker must not stop the other outputs
+                yield failed(job, exc)
+
+
+def cluster_results(jobs: Sequence[JobInput], scheduler: str,
+                    render: Callable[[JobInput], JobOutput] = render_job) -> Iterator[JobOutput]:
+    """Each job's output, rendered by the workers of the Dask scheduler at `scheduler`."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError("building on a cluster needs Dask: pip install '.[cluster]'",
+                          hint="or build here, without --scheduler") from None
+    if not jobs:
+        return
+    try:
+        client = Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"no Dask scheduler answers at {scheduler}: {exc}",
+                          hint="start one (dask scheduler; dask worker tcp://HOST:8786) or check the address") from None
+    with client:
+        futures = client.map(render, jobs, pure=False, retries=1)
+        for job, future in zip(jobs, futures):
+            try:
+                yield future.result()
+            except Exception as exc:       # raised twice, or its worker lost more often than Dask allows
+                yield failed(job, exc)
+
+
+def failed(job: JobInput, exc: BaseException) -> JobOutput:
+    where = job.catalog.path if job.catalog else job.leaflet.path
+    return JobOutput(error=RenderError(
+        f"{job.leaflet.name} in {job.language.tag} failed: {type(exc).__name__}: {exc}", path=where,
+        hint="build it again; if it fails again, report it with this message"))
+
+
+def _die_with(build: int) -> None:
+    """Make a worker die with the build that started it: a killed build's workers would
+    otherwise live on, holding memory, after the project lock has passed to another run."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)   # Linux
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != build:             # the build died before the line above
+        os._exit(1)
