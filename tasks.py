@@ -48,6 +48,12 @@ def _say_taken_over(holder, removed):
           file=sys.stderr)
 
 
+def show_progress(done: int, total: int) -> None:
+    """A line that counts the rendered outputs, on a terminal only (logs get the summary)."""
+    if sys.stderr.isatty():
+        print(f"\rrendered {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+
 def _text_or_json(format: str) -> None:
     if format not in ("text", "json"):
         raise Exit("error: --format must be text or json", code=2)
@@ -80,13 +86,16 @@ def update(c, lang=None):
 
 
 @task(help={"lang": "Only this language (repeatable); default: all, English included",
-            "leaflet": "Only this leaflet (repeatable); default: all"},
+            "leaflet": "Only this leaflet (repeatable); default: all",
+            "scheduler": "Render on this Dask cluster, e.g. tcp://HOST:8786 (needs pip install '.[cluster]')",
+            "workers": "Worker processes on this machine; default: one per core"},
       iterable=["lang", "leaflet"])
 @reports_errors
 @writes
-def build(c, lang=None, leaflet=None):
+def build(c, lang=None, leaflet=None, scheduler=None, workers=None):
     """Build HTML and PDF for every leaflet and language, plus build/index.html."""
-    result = pipeline.build(pipeline.load_project(ROOT), lang, leaflet)
+    engine = pipeline.Engine(int(workers) if workers else None, scheduler, progress=show_progress)
+    result = pipeline.build(pipeline.load_project(ROOT), lang, leaflet, engine=engine)
     print(pipeline.build_summary(result))
     if not result.ok:
         raise Exit("build incomplete: see above", code=1)

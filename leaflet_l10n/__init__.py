@@ -18,12 +18,13 @@ from .lock import Holder, project_lock, timeout_from
 from .release import approve_language, preview, publish_language, review_sheet
 from .report import (build_summary, extract_summary, init_summary, stats_json, stats_table, status_text,
                      update_summary)
+from .runners import Engine
 from .status import Finding, ProjectStatus, as_json
 
 __all__ = [
     # stages
     "extract", "init_language", "update", "init_catalog", "read_catalog",
-    "Checker", "check_project", "build", "preview", "export", "export_tmx", "import_file",
+    "Checker", "check_project", "build", "Engine", "preview", "export", "export_tmx", "import_file",
     "review_sheet", "approve_language", "publish_language", "new_leaflet",
     # one writer at a time
     "project_lock", "timeout_from", "Holder",

@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from .fileio import atomic_write_bytes, atomic_write_text, write_if_changed
 from .images import english_image, image_for, variant_place
 from .jobs import CatalogInput, ImageInput, JobInput, JobOutput
 from .pofile import write_po
-from .runners import cluster_results, local_results
+from .runners import Engine
 from .status import Finding, ProjectStatus, write_status
 from .translate import localise
 from .typography import scan_order
@@ -91,13 +90,14 @@ class BuildResult:
 
 
 def build(project: Project, codes: list[str] | None = None, leaflets: list[str] | None = None, *,
-          workers: int | None = None, scheduler: str | None = None, checker: Checker | None = None) -> BuildResult:
+          engine: Engine = Engine(), checker: Checker | None = None) -> BuildResult:
+    """Build the selected outputs, rendering them where the engine says."""
     checker = checker or Checker(project)
     gate = release_gate(project, checker)
     selected, names = project.select_languages(codes), project.select_leaflets(leaflets)
     plan = plan_outputs(project, checker, gate, selected, names)
     outputs, failures = dict(plan.outputs), []
-    for output, result in run_jobs(plan.jobs, workers, scheduler):
+    for output, result in zip([output for output, _ in plan.jobs], engine.results([job for _, job in plan.jobs])):
         outputs[output.key] = _record(project, output, result)
         if result.error is not None:
             failures.append(result.error)
@@ -252,14 +252,6 @@ def _frozen(value):
 
 
 # -- 3. run -------------------------------------------------------------------
-
-def run_jobs(jobs: tuple[tuple[Output, JobInput], ...], workers: int | None = None,
-             scheduler: str | None = None) -> Iterator[tuple[Output, JobOutput]]:
-    """Each job's result, in order: here, or on the Dask cluster at `scheduler`."""
-    inputs = [job for _, job in jobs]
-    results = cluster_results(inputs, scheduler) if scheduler else local_results(inputs, workers)
-    yield from zip((output for output, _ in jobs), results)
-
 
 def _record(project: Project, output: Output, result: JobOutput) -> Output:
     """Write a job's files, and what the manifest says of them."""

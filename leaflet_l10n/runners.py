@@ -22,12 +22,28 @@ import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 from .errors import ConfigError, RenderError
 from .jobs import JobInput, JobOutput, render_job
 
 WORKER_JOBS = 50
 _PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where a build's jobs run, and who hears of each one done."""
+    workers: int | None = None                    # processes on this machine; default one per core
+    scheduler: str | None = None                  # a Dask scheduler's address: run there instead
+    progress: Callable[[int, int], None] | None = None   # (done, total) after each job
+
+    def results(self, jobs: Sequence[JobInput]) -> Iterator[JobOutput]:
+        results = cluster_results(jobs, self.scheduler) if self.scheduler else local_results(jobs, self.workers)
+        for done, result in enumerate(results, 1):
+            if self.progress:
+                self.progress(done, len(jobs))
+            yield result
 
 
 def local_results(jobs: Sequence[JobInput], workers: int | None = None,
@@ -62,7 +78,7 @@ def cluster_results(jobs: Sequence[JobInput], scheduler: str,
     if not jobs:
         return
     try:
-        client = Client(scheduler, timeout="30s")
+        client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise ConfigError(f"no Dask scheduler answers at {scheduler}: {exc}",
                           hint="start one (dask scheduler; dask worker tcp://HOST:8786) or check the address") from None

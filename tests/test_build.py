@@ -133,13 +133,10 @@ def _render_failing_in_welsh(job):
 
 
 def test_an_unexpected_error_in_one_job_leaves_every_other_output_built(mini, monkeypatch):
-    import importlib
     from functools import partial
 
-    from leaflet_l10n import build, load_project
-    from leaflet_l10n.runners import local_results
-    monkeypatch.setattr(importlib.import_module("leaflet_l10n.build"), "local_results",
-                        partial(local_results, render=_render_failing_in_welsh))
+    from leaflet_l10n import build, load_project, runners
+    monkeypatch.setattr(runners, "local_results", partial(runners.local_results, render=_render_failing_in_welsh))
     result = build(load_project(mini))
     states = {o.language: o.state for o in result.outputs}
     assert states == {"en": "built", "cy": "failed"}
