@@ -88,14 +88,21 @@ def update(c, lang=None):
 @task(help={"lang": "Only this language (repeatable); default: all, English included",
             "leaflet": "Only this leaflet (repeatable); default: all",
             "scheduler": "Render on this Dask cluster, e.g. tcp://HOST:8786 (needs pip install '.[cluster]')",
-            "workers": "Worker processes on this machine; default: one per core"},
+            "workers": "Worker processes on this machine; default: one per core",
+            "shard": "Build only part K of N of the outputs, e.g. 2/4, for a CI matrix",
+            "merge": "Publish the shards' outputs gathered in build/: the index, manifest and report"},
       iterable=["lang", "leaflet"])
 @reports_errors
 @writes
-def build(c, lang=None, leaflet=None, scheduler=None, workers=None):
+def build(c, lang=None, leaflet=None, scheduler=None, workers=0, shard=None, merge=False):
     """Build HTML and PDF for every leaflet and language, plus build/index.html."""
-    engine = pipeline.Engine(int(workers) if workers else None, scheduler, progress=show_progress)
-    result = pipeline.build(pipeline.load_project(ROOT), lang, leaflet, engine=engine)
+    project = pipeline.load_project(ROOT)
+    if merge:
+        result = pipeline.merge_shards(project)
+    else:
+        engine = pipeline.Engine(workers or None, scheduler, progress=show_progress)
+        result = pipeline.build(project, lang, leaflet, engine=engine,
+                                shard=pipeline.Shard.parse(shard) if shard else None)
     print(pipeline.build_summary(result))
     if not result.ok:
         raise Exit("build incomplete: see above", code=1)

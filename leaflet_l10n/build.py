@@ -31,6 +31,7 @@ from .images import english_image, image_for, variant_place
 from .jobs import CatalogInput, ImageInput, JobInput, JobOutput
 from .pofile import write_po
 from .runners import Engine
+from .shards import Shard, shard_records
 from .status import Finding, ProjectStatus, write_status
 from .translate import localise
 from .typography import scan_order
@@ -70,6 +71,22 @@ class Gate:
 
 
 @dataclass(frozen=True)
+class Selection:
+    """The outputs a run is about: languages × leaflets, or a shard's part of them."""
+    languages: tuple[Language, ...]
+    leaflets: tuple[str, ...]
+    shard: Shard | None = None
+
+    def pairs(self) -> list[tuple[str, Language]]:
+        pairs = sorted(((name, language) for language in self.languages for name in self.leaflets),
+                       key=lambda pair: (pair[0], pair[1].tag))
+        return self.shard.select(pairs) if self.shard else pairs
+
+    def keys(self) -> list[tuple[str, str]]:
+        return [(name, language.tag) for name, language in self.pairs()]
+
+
+@dataclass(frozen=True)
 class Plan:
     site: render.Site
     outputs: dict[tuple[str, str], Output]     # what the manifest will record, jobs included
@@ -90,21 +107,43 @@ class BuildResult:
 
 
 def build(project: Project, codes: list[str] | None = None, leaflets: list[str] | None = None, *,
-          engine: Engine = Engine(), checker: Checker | None = None) -> BuildResult:
-    """Build the selected outputs, rendering them where the engine says."""
+          engine: Engine = Engine(), shard: Shard | None = None, checker: Checker | None = None) -> BuildResult:
+    """Build the selected outputs, rendering them where the engine says. A shard builds its
+    part of them and records it for `merge_shards`, which publishes."""
     checker = checker or Checker(project)
     gate = release_gate(project, checker)
-    selected, names = project.select_languages(codes), project.select_leaflets(leaflets)
-    plan = plan_outputs(project, checker, gate, selected, names)
+    selection = Selection(project.select_languages(codes), project.select_leaflets(leaflets), shard)
+    plan = plan_outputs(project, checker, gate, selection, read_manifest(project))
     outputs, failures = dict(plan.outputs), []
     for output, result in zip([output for output, _ in plan.jobs], engine.results([job for _, job in plan.jobs])):
         outputs[output.key] = _record(project, output, result)
         if result.error is not None:
             failures.append(result.error)
-    outputs = publish(project, checker, gate, plan.site, outputs)
-    wanted = {(name, language.tag) for language in selected for name in names}
-    return BuildResult([o for key, o in sorted(outputs.items()) if key in wanted], gate.withheld, failures,
-                       gate.status, project.root)
+    wanted = selection.keys()
+    if shard:
+        _write_outputs(shard.record(project.build_paths.shards), {key: outputs[key] for key in wanted if key in outputs},
+                       checker, shard=f"{shard.number}/{shard.count}")
+    else:
+        outputs = publish(project, checker, gate, plan.site, outputs)
+    return BuildResult([outputs[key] for key in wanted if key in outputs], gate.withheld, failures, gate.status,
+                       project.root)
+
+
+def merge_shards(project: Project, checker: Checker | None = None) -> BuildResult:
+    """Publish the outputs every shard of a split build recorded, if each is current."""
+    checker = checker or Checker(project)
+    gate = release_gate(project, checker)
+    recorded = [_output(entry) for entry in shard_records(project.build_paths.shards)]
+    selection = Selection(project.select_languages(None), project.select_leaflets(None))
+    plan = plan_outputs(project, checker, gate, selection, {output.key: output for output in recorded})
+    if plan.jobs:
+        stale = ", ".join(f"{output.language}/{output.leaflet}" for output, _ in plan.jobs[:5])
+        raise ConfigError(f"{len(plan.jobs)} outputs are missing from the shards or were built from other "
+                          f"inputs than the project has now: {stale}", path=project.build_paths.shards,
+                          hint="build every shard again from this commit, gather their build/ here, then merge")
+    outputs = publish(project, checker, gate, plan.site, dict(plan.outputs))
+    return BuildResult([outputs[key] for key in selection.keys() if key in outputs], gate.withheld, [], gate.status,
+                       project.root)
 
 
 # -- 1. gate ------------------------------------------------------------------
@@ -121,26 +160,24 @@ def release_gate(project: Project, checker: Checker) -> Gate:
 
 # -- 2. plan ------------------------------------------------------------------
 
-def plan_outputs(project: Project, checker: Checker, gate: Gate, languages: tuple[Language, ...],
-                 names: tuple[str, ...]) -> Plan:
-    """Each selected output: withdrawn, unchanged, or a job with all its inputs."""
+def plan_outputs(project: Project, checker: Checker, gate: Gate, selection: Selection,
+                 previous: dict[tuple[str, str], Output]) -> Plan:
+    """Each selected output: withdrawn, unchanged since `previous`, or a job with all its inputs."""
     site, code = render.Site.read(project), _package_bytes()
-    previous = read_manifest(project)
     outputs, jobs = dict(previous), []
-    for language in languages:
-        for name in names:
-            key = (name, language.tag)
-            if language.code in gate.withheld:
-                if key in previous:
-                    outputs[key] = _withdrawn(project, previous[key], gate.withheld[language.code])
-                continue
-            job = _job_input(project, checker, site, gate.available, language, name)
-            output = _planned(project, job, _fingerprint(job, checker.english.sources[name], code))
-            if key in previous and _still_current(project, previous[key], output):
-                output = dataclasses.replace(previous[key], state="unchanged", reasons=())
-            else:
-                jobs.append((output, job))
-            outputs[key] = output
+    for name, language in selection.pairs():
+        key = (name, language.tag)
+        if language.code in gate.withheld:
+            if key in previous:
+                outputs[key] = _withdrawn(project, previous[key], gate.withheld[language.code])
+            continue
+        job = _job_input(project, checker, site, gate.available, language, name)
+        output = _planned(project, job, _fingerprint(job, checker.english.sources[name], code))
+        if key in previous and _still_current(project, previous[key], output):
+            output = dataclasses.replace(previous[key], state="unchanged", reasons=())
+        else:
+            jobs.append((output, job))
+        outputs[key] = output
     return Plan(site, outputs, tuple(jobs))
 
 
@@ -239,11 +276,14 @@ def read_manifest(project: Project) -> dict[tuple[str, str], Output]:
     """The outputs the last build recorded; an unreadable manifest means nothing can be reused."""
     try:
         entries = json.loads(project.build_paths.manifest.read_text(encoding="utf-8"))["outputs"]
-        outputs = [Output(**{k: _frozen(v) for k, v in entry.items() if k in Output.__dataclass_fields__})
-                   for entry in entries]
+        outputs = [_output(entry) for entry in entries]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     return {output.key: output for output in outputs}
+
+
+def _output(entry: dict) -> Output:
+    return Output(**{k: _frozen(v) for k, v in entry.items() if k in Output.__dataclass_fields__})
 
 
 def _frozen(value):
@@ -280,11 +320,16 @@ def publish(project: Project, checker: Checker, gate: Gate, site: render.Site,
     failed = {output.language for output in outputs.values() if output.state == "failed"}
     write_index(project, checker, site, [lang for lang in gate.available if lang.tag not in failed
                                    and all(paths.html(lang, n).is_file() for n in project.leaflets)])
-    manifest = {"source_fingerprint": checker.fingerprint,
-                "outputs": [dataclasses.asdict(o) for _, o in sorted(outputs.items())]}
-    atomic_write_text(paths.manifest, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    _write_outputs(paths.manifest, outputs, checker)
     write_status(paths.reports, gate.status)
     return outputs
+
+
+def _write_outputs(path: Path, outputs: dict[tuple[str, str], Output], checker: Checker, **more) -> None:
+    """The manifest, or a shard's record: what each output is and was made from."""
+    record = {**more, "source_fingerprint": checker.fingerprint,
+              "outputs": [dataclasses.asdict(o) for _, o in sorted(outputs.items())]}
+    atomic_write_text(path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
 
 def _withdraw(project: Project, output: Output) -> Output:

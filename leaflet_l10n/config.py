@@ -248,6 +248,11 @@ class BuildPaths:
         return self.root / "index.html"
 
     @property
+    def shards(self) -> Path:
+        """Where each shard of a split build records its outputs, for the merge."""
+        return self.root / "shards"
+
+    @property
     def reports(self) -> Path:
         return self.root / "reports"
 

@@ -5,14 +5,15 @@ import shutil
 
 from helpers import pdf_text
 from leaflet_l10n import CatalogError, Checker, load_project
-from leaflet_l10n.build import plan_outputs, release_gate
+from leaflet_l10n.build import Selection, plan_outputs, release_gate
 from leaflet_l10n.jobs import render_job
 
 
 def _welsh_job(root):
     project = load_project(root)
     checker = Checker(project)
-    plan = plan_outputs(project, checker, release_gate(project, checker), (project.language("cy"),), ("sample",))
+    selection = Selection((project.language("cy"),), ("sample",))
+    plan = plan_outputs(project, checker, release_gate(project, checker), selection, {})
     [(output, job)] = plan.jobs
     return output, job
 

@@ -107,12 +107,12 @@ def _raises(job):
 
 def test_a_job_that_fails_twice_comes_back_failed_with_its_reason(cluster, tmp_path):
     from leaflet_l10n.checks import Checker
-    from leaflet_l10n.build import plan_outputs, release_gate
+    from leaflet_l10n.build import Selection, plan_outputs, release_gate
     address, _ = cluster                       # one live worker is enough, even after the kill test
     project = load_project(_project(tmp_path, "project"))
     checker = Checker(project)
-    plan = plan_outputs(project, checker, release_gate(project, checker), project.select_languages(["cy"]),
-                        project.select_leaflets(None))
+    selection = Selection(project.select_languages(["cy"]), project.select_leaflets(None))
+    plan = plan_outputs(project, checker, release_gate(project, checker), selection, {})
     [result] = cluster_results([job for _, job in plan.jobs], address, render=_raises)
     assert "MemoryError: out of memory in cy" in str(result.error)
 
