@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gettext
 import re
+from functools import lru_cache
 
 from babel import Locale
 from babel.plural import to_gettext
@@ -20,8 +21,12 @@ def plural_forms(locale: Locale) -> str:
 def same_plural_rule(expression: str, locale: Locale) -> bool:
     """Whether a catalogue's plural expression picks CLDR's form for every count up to 1000
     (gettext compiles both; the pofile reader has already refused one it cannot)."""
-    ours = gettext.c2py(plural_forms(locale).split("plural=", 1)[1].rstrip(";"))
-    theirs = gettext.c2py(expression)
+    return _same_rule(expression, plural_forms(locale).split("plural=", 1)[1].rstrip(";"))
+
+
+@lru_cache(maxsize=64)
+def _same_rule(expression: str, cldr: str) -> bool:
+    ours, theirs = gettext.c2py(cldr), gettext.c2py(expression)
     return all(ours(n) == theirs(n) for n in range(1001))
 
 

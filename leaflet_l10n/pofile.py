@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gettext
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import polib
@@ -252,6 +253,17 @@ def _header_line(text: str, name: str) -> int:
                  if line.lstrip('"').startswith(f"{name}:")), 1)
 
 
+@lru_cache(maxsize=64)
+def _plural_forms_used(expression: str) -> frozenset[int] | None:
+    """The forms an expression picks for n from 0 to 1000; None if gettext cannot compile it.
+    Kept per expression: a library's catalogues share a few."""
+    try:
+        plural = gettext.c2py(expression)
+        return frozenset(plural(n) for n in range(1001))
+    except (ValueError, RecursionError, ArithmeticError, TypeError):
+        return None
+
+
 def _check_plural_forms(entries: polib.POFile, text: str, path: Path) -> None:
     """A Plural-Forms header gettext can use; the expression is parsed, never evaluated by us."""
     value = entries.metadata.get("Plural-Forms")
@@ -263,12 +275,10 @@ def _check_plural_forms(entries: polib.POFile, text: str, path: Path) -> None:
     if not match or not 1 <= int(match["count"]) <= 6:
         raise CatalogError(f"the Plural-Forms header {value[:60]!r} is not 'nplurals=N; plural=EXPRESSION;' "
                            "with N from 1 to 6", path=path, line=line, hint=hint)
-    try:
-        plural = gettext.c2py(match["expression"])
-        forms = {plural(n) for n in range(1001)}
-    except (ValueError, RecursionError, ArithmeticError, TypeError):
+    forms = _plural_forms_used(match["expression"])
+    if forms is None:
         raise CatalogError(f"the plural expression {match['expression'][:60]!r} is not a C expression "
-                           "of n that gettext can evaluate", path=path, line=line, hint=hint) from None
+                           "of n that gettext can evaluate", path=path, line=line, hint=hint)
     if not forms <= set(range(int(match["count"]))):
         raise CatalogError(f"the plural expression {match['expression'][:60]!r} gives forms outside "
                            f"0 to {int(match['count']) - 1}", path=path, line=line, hint=hint)
