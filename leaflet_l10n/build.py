@@ -22,6 +22,7 @@ from pathlib import Path
 from babel.support import NullTranslations
 
 from . import catalogs, render
+from .cache import package_digest
 from .checks import Checker
 from .config import UI_DOMAIN, Language, Project
 from .errors import ConfigError, PipelineError
@@ -37,7 +38,6 @@ from .translate import localise
 from .typography import scan_order
 
 _FILES = ("html", "pdf", "large_print")      # an output's files, as Output and JobOutput name them
-_PACKAGE_DIR = Path(__file__).parent
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def release_gate(project: Project, checker: Checker) -> Gate:
 def plan_outputs(project: Project, checker: Checker, gate: Gate, selection: Selection,
                  previous: dict[tuple[str, str], Output]) -> Plan:
     """Each selected output: withdrawn, unchanged since `previous`, or a job with all its inputs."""
-    site, code = render.Site.read(project), _package_bytes()
+    site, code = render.Site.read(project), package_digest()
     outputs, jobs = dict(previous), []
     for name, language in selection.pairs():
         key = (name, language.tag)
@@ -224,12 +224,6 @@ def _switcher(available: tuple[Language, ...], leaflet: str, current: Language) 
     return tuple({"lang": lang.tag, "dir": lang.direction, "name": lang.native_name,
                   "href": f"../{lang.tag}/{leaflet}.html", "current": lang == current}
                  for lang in scan_order(shown))
-
-
-def _package_bytes() -> bytes:
-    """The code that renders: a change to it makes every output stale."""
-    return b"".join(p.relative_to(_PACKAGE_DIR).as_posix().encode() + p.read_bytes()   # relocatable
-                    for p in sorted(_PACKAGE_DIR.rglob("*")) if p.is_file() and "__pycache__" not in p.parts)
 
 
 def _fingerprint(job: JobInput, source: bytes, code: bytes) -> str:

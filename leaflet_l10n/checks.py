@@ -15,6 +15,7 @@ from babel.messages.catalog import Catalog, Message
 from translate.filters.checks import FilterFailure, StandardChecker
 
 from . import markup, textcompare
+from .cache import CheckCache
 from .catalogs import (EntryState, catalog_file, entry_state, ids_of, key_of, msgid_start, read_catalog,
                        strings_of, translation_pairs)
 from .config import UI_DOMAIN, Language, Project, registry_line
@@ -389,6 +390,7 @@ class Checker:
         self.project = project
         self.english = read_english(project)
         self.glossary = load_glossary(project.locales_dir)
+        self.cache = CheckCache(project, self.english.templates, self.glossary)
 
     @property
     def fingerprint(self) -> str:
@@ -399,8 +401,10 @@ class Checker:
 
     def check(self, language: Language, domains: Iterable[str] | None = None) -> LanguageStatus:
         wanted = tuple(domains) if domains else self.project.domains
-        catalogs = tuple(check_catalog(self.project, language, domain, self.english, self.glossary)
-                         for domain in wanted)
+        catalogs = tuple(self.cache.status(
+            language, domain, catalog_file(self.project, domain).po_path(language.code),
+            lambda domain=domain: check_catalog(self.project, language, domain, self.english, self.glossary))
+            for domain in wanted)
         findings = (*_approval_findings(self.project, language, self.fingerprint),
                     *_image_findings(self.project, self.english, language))
         return LanguageStatus(language, catalogs, findings, language.approved_for(self.fingerprint))
