@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from conftest import ROOTS, copy_project
-from leaflet_l10n import build, export, extract, import_file, init_language, load_project, update
+from leaflet_l10n import Engine, build, export, extract, import_file, init_language, load_project, update
 from leaflet_l10n.pofile import read_po
 
 FRONT_MATTER = (ROOTS / "mini/source/leaflets/sample.md").read_text(encoding="utf-8").split("+++")[1]
@@ -150,7 +150,7 @@ class CatalogueIntegrity(RuleBasedStateMachine):
         project = load_project(self.root)
         if not self._catalogued(project):
             return
-        build(project, ["cy"], workers=1)
+        build(project, ["cy"], engine=Engine(workers=1))
         for name in project.leaflets:
             catalog = read_po((self.root / f"locales/cy/LC_MESSAGES/{name}.po").read_bytes(), Path(name))
             text = page_text(self.root / f"build/cy/{name}.html")
