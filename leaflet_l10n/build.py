@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.support import NullTranslations
+from markupsafe import Markup
 
-from . import catalogs, render
+from . import catalogs, library, render
 from .cache import package_digest
 from .checks import Checker
 from .config import UI_DOMAIN, Language, Project
@@ -340,19 +341,27 @@ def _withdraw(project: Project, output: Output) -> Output:
 
 
 def write_index(project: Project, checker: Checker, site: render.Site, languages: list[Language]) -> None:
-    """build/index.html: every language a patient may read, each leaflet under its translated title."""
-    entries = []
+    """Each language's library, build/<tag>/index.html (`library`): in its words, every leaflet under its
+    translated title, in its collation order. Then build/index.html: every language a patient may read,
+    each linking to its library (and listing its leaflets while there are few)."""
+    paths, entries = project.build_paths, []
+    library.remove_unlisted(paths, project.all_languages, languages, project.leaflets)
     for language in scan_order(languages):
-        leaflets = []
+        titles = {}
         for name in project.leaflets:
             catalog = _catalog_input(project, checker.english, language, name)
             translated, judge = catalog.judged(language, checker.glossary) if catalog else (None, None)
-            title = localise(checker.english.leaflets[name], translated, judge).title
-            paths = project.build_paths
-            leaflets.append({"title": title.plain, **{key: paths.relative(path(language, name)) for key, path in
-                             (("html", paths.html), ("pdf", paths.pdf), ("large_print", paths.large_print))}})
+            titles[name] = localise(checker.english.leaflets[name], translated, judge).title
+        shelf = library.library(paths, language, project.source_language, titles)
+        words = library.interface(_catalog_input(project, checker.english, language, UI_DOMAIN), language,
+                                  checker.glossary)
+        atomic_write_text(shelf.page, site.render(
+            "library.html", words, page=render.PageLanguage.of(language), library=shelf,
+            languages=list(_switcher(tuple(languages), "index", language)), draft=language.status == "draft",
+            numbers=library.numbers(language, len(shelf.leaflets))))
         entries.append({"lang": language.tag, "dir": language.direction, "name": language.native_name,
-                        "draft": language.status == "draft", "leaflets": leaflets})
-    html = site.render("index.html", NullTranslations(),
-                       page=render.PageLanguage.of(project.source_language), languages=entries)
-    atomic_write_text(project.build_paths.index, html)
+                        "draft": language.status == "draft", "library": shelf,
+                        "link": Markup(site.render("library-link.html", words, href=shelf.href))})
+    html = site.render("index.html", NullTranslations(), page=render.PageLanguage.of(project.source_language),
+                       languages=entries, listed=any(entry["library"].on_index for entry in entries))
+    atomic_write_text(paths.index, html)

@@ -15,14 +15,17 @@ BROWSER_CHECKS = Path(__file__).parent / "browser"
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> list[Path]:
     """The leaflet with every kind of block in English, Arabic, Urdu and both pseudo-locales, the index,
-    the status report and a review sheet, built by the real tasks."""
+    the library pages of English, Arabic and Urdu, the status report and a review sheet, built by the real
+    tasks."""
     from conftest import _rich_project
     root = _rich_project(tmp_path_factory.mktemp("accessibility"))
     run_task(root, "build", "--lang", "en", "--lang", "ar", "--lang", "ur", "--lang", "en-XA", "--lang", "ar-XB")
     run_task(root, "build")                           # the index and status report of every language
     run_task(root, "review-sheet", "--lang", "ar")
     found = sorted((root / "build").rglob("*.html"))
-    assert len(found) == 8         # five leaflet pages, the index, the status report, a review sheet
+    libraries = [root / "build" / tag / "index.html" for tag in ("en", "ar", "ur")]
+    assert all(library in found for library in libraries)
+    assert len(found) == 11        # five leaflet pages, the index, three libraries, the status report, a review sheet
     return found
 
 
@@ -38,7 +41,7 @@ def results(pages) -> list[dict]:
 
 def test_every_page_at_every_width_has_no_axe_violation(results):
     checked = [r for r in results if "violations" in r]
-    assert len({r["file"] for r in checked}) == 8 and {r["width"] for r in checked} == {390, 1280}
+    assert len({r["file"] for r in checked}) == 11 and {r["width"] for r in checked} == {390, 1280}
     violations = [f"{Path(r['file']).parent.name}/{Path(r['file']).name} at {r['width']}px: {v['id']} "
                   f"({v['impact']}) {v['nodes']}" for r in checked for v in r["violations"]]
     assert violations == []
