@@ -35,7 +35,7 @@ from .pofile import write_po
 from .runners import Engine
 from .shards import Shard, shard_records
 from .status import Finding, ProjectStatus, write_status
-from .translate import localise
+from .translate import localise_segment
 from .typography import scan_order
 
 _FILES = ("html", "pdf", "large_print")      # an output's files, as Output and JobOutput name them
@@ -351,7 +351,7 @@ def write_index(project: Project, checker: Checker, site: render.Site, languages
         for name in project.leaflets:
             catalog = _catalog_input(project, checker.english, language, name)
             translated, judge = catalog.judged(language, checker.glossary) if catalog else (None, None)
-            titles[name] = localise(checker.english.leaflets[name], translated, judge).title
+            titles[name] = localise_segment(checker.english.leaflets[name].title, translated, judge)
         shelf = library.library(paths, language, project.source_language, titles)
         words = library.interface(_catalog_input(project, checker.english, language, UI_DOMAIN), language,
                                   checker.glossary)
