@@ -6,7 +6,6 @@ hide a missing or changed sentence.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,8 +174,7 @@ def check_glossary(entry: Entry) -> Iterator[Finding]:
     terms = entry.glossary.required_terms(entry.language.code)
     for source, translation in entry.pairs():
         for english, required in terms.items():
-            if re.search(rf"(?<!\w){re.escape(english)}(?!\w)", source, re.IGNORECASE) \
-                    and required.casefold() not in translation.casefold():
+            if textcompare.contains_word(source, english) and required.casefold() not in translation.casefold():
                 yield entry.finding(ERROR, "glossary", f"use the glossary term {required!r} for {english!r}")
 
 

@@ -9,6 +9,7 @@ import re
 import string
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 # A run of decimal digits in any script: 30, ٣٠, ۳۰ and ৩০ are all 30.
 _DIGITS = re.compile(r"\d+")
@@ -101,7 +102,22 @@ def hidden_characters(text: str) -> list[str]:
 def contains_term(text: str, term: str) -> bool:
     """Case-sensitive, not inside a longer Latin word: 'NHS' is in 'the NHS website' and
     in Chinese 'NHS网站', not in 'NHSX'."""
-    return re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", text) is not None
+    return term in text and _term_pattern(term).search(text) is not None
+
+
+def contains_word(text: str, word: str) -> bool:
+    """Any case, not inside a longer word of any script."""
+    return _word_pattern(word).search(text) is not None
+
+
+@lru_cache(maxsize=1024)          # a glossary has a few terms; each is tried against every entry
+def _term_pattern(term: str) -> re.Pattern:
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])")
+
+
+@lru_cache(maxsize=1024)
+def _word_pattern(word: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
 
 
 def word_diff(old: str, new: str) -> str:
