@@ -49,6 +49,8 @@ class Engine:
 def local_results(jobs: Sequence[JobInput], workers: int | None = None,
                   render: Callable[[JobInput], JobOutput] = render_job) -> Iterator[JobOutput]:
     """Each job's output, rendered in worker processes of this machine that die with this one."""
+    if not jobs:
+        return
     importlib.import_module("weasyprint")          # once, here: every worker starts with it
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     batch = WORKER_JOBS * workers

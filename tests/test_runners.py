@@ -121,3 +121,10 @@ def test_no_scheduler_at_the_address_is_a_clear_error(real_copy):
     result = run_task(real_copy, "build", "--scheduler", "tcp://127.0.0.1:9", check=False)
     assert result.returncode == 2
     assert "no Dask scheduler answers at tcp://127.0.0.1:9" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_jobs_start_no_workers_here_or_on_a_cluster():
+    """A no-op build has nothing to run: no pool, no connection to a scheduler that may be down."""
+    from leaflet_l10n.runners import local_results
+    assert list(local_results([])) == [] and list(Engine().results([])) == []
+    assert list(cluster_results([], "tcp://127.0.0.1:9")) == []
