@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
 import unicodedata
+from collections import Counter
 from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
