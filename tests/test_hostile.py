@@ -10,12 +10,13 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import lxml.html
 import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import fill, run_task
+from conftest import REPO, fill, run_task
 from helpers import pdf_objects
 from leaflet_l10n import PipelineError, load_project
 from leaflet_l10n.exchange.importing import read_returned
@@ -82,7 +83,12 @@ def test_hostile_input_is_refused_with_one_clear_message(mini, name):
     assert _catalogues(mini) == catalogues
     assert set(mini.parent.iterdir()) == outside, "something was written outside the project"
     for page in (mini / "build").rglob("*.html"):
-        assert "<script" not in page.read_text(encoding="utf-8")
+        assert set(_SCRIPT.findall(page.read_text(encoding="utf-8"))) <= OUR_SCRIPTS, f"a script in {page}"
+
+
+# The only script a page may carry: the library's search, as its template writes it.
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL | re.IGNORECASE)
+OUR_SCRIPTS = set(_SCRIPT.findall((REPO / "source/templates/library.html").read_text(encoding="utf-8")))
 
 
 # -- what a draft shows -----------------------------------------------------------
@@ -195,3 +201,18 @@ def test_a_relative_link_stays_relative_in_the_pdf(mini):
     run_task(mini, "build", "--lang", "en")
     targets = re.findall(rb"/URI \(([^)]*)\)", pdf_objects(mini / "build/en/sample.pdf"))
     assert b"consent.html" in targets and not any(t.startswith(b"file:") for t in targets)
+
+
+def test_a_translation_that_carries_a_script_reaches_no_page_as_one(mini):
+    """A title is shown on the leaflet page, the index and the library page: everywhere as text."""
+    fill(mini / "locales/cy/LC_MESSAGES/sample.po", {
+        "Having a sample procedure": "Cael triniaeth <script>alert(1)</script>",
+        "Will I need to stay in hospital?": '<img src=x onerror="alert(1)">Fydd angen aros?'})
+    run_task(mini, "build", check=False)
+    pages = list((mini / "build").rglob("*.html"))
+    assert any(page.match("cy/index.html") for page in pages) and len(OUR_SCRIPTS) == 1
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        handlers = [name for element in lxml.html.fromstring(text).iter() for name in element.attrib
+                    if name.lower().startswith("on")]
+        assert set(_SCRIPT.findall(text)) <= OUR_SCRIPTS and not handlers, page
