@@ -190,7 +190,7 @@ def raw_weasyprint(project: Path, codes: list[str], repeat: int) -> list[dict]:
     plan = plan_outputs(loaded, checker, release_gate(loaded, checker),
                         Selection(loaded.select_languages(codes), loaded.select_leaflets(["leaflet-00001"])), {})
     from leaflet_l10n.jobs import render_job
-    for _, job in plan.jobs:
+    for _, job in plan.jobs():
         render.pdf_bytes = lambda html, where, tag=job.language.tag: pages.setdefault(tag, []).append(html) or b""
         render_job(job)
     render.pdf_bytes = real

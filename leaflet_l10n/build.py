@@ -3,11 +3,12 @@
 1. Gate: check every language against the English as it is now. A published
    language with any error is withheld: its earlier outputs are withdrawn.
 2. Plan: decide each output. One whose inputs (and files) are what the manifest
-   recorded is unchanged; every other becomes a job, with all its inputs in memory.
-3. Run: render the jobs (`jobs.render_job`, a pure function) in worker processes, or
-   on a Dask cluster (`runners`); the coordinator alone writes each result, under
-   the project lock. One output that
-   cannot be made is marked failed with its reason and keeps its previous files.
+   recorded is unchanged; every other is pending.
+3. Run: read each pending output's inputs when its turn comes (so a library's inputs
+   are never all in memory) and render its job (`jobs.render_job`, a pure function)
+   in worker processes, or on a Dask cluster (`runners`); the coordinator alone
+   writes each result, under the project lock. One output that cannot be made is
+   marked failed with its reason and keeps its previous files.
 4. Publish: withdraw, then write the manifest, the index (without a failed
    language) and the status report.
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +94,14 @@ class Selection:
 class Plan:
     site: render.Site
     outputs: dict[tuple[str, str], Output]     # what the manifest will record, jobs included
-    jobs: tuple[tuple[Output, JobInput], ...]
+    pending: tuple[tuple[Output, Language, str], ...]     # the outputs to make, in order
+    make: Callable[[Language, str], tuple[Output, JobInput]]
+
+    def jobs(self) -> Iterator[tuple[Output, JobInput]]:
+        """Each pending output and its job's input, read when its turn comes, so that a library's
+        inputs are never all in memory at once; the output's fingerprint is of what was read."""
+        for _, language, name in self.pending:
+            yield self.make(language, name)
 
 
 @dataclass(frozen=True)
@@ -115,8 +125,14 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
     gate = release_gate(project, checker)
     selection = Selection(project.select_languages(codes), project.select_leaflets(leaflets), shard)
     plan = plan_outputs(project, checker, gate, selection, read_manifest(project))
-    outputs, failures = dict(plan.outputs), []
-    for output, result in zip([output for output, _ in plan.jobs], engine.results([job for _, job in plan.jobs])):
+    outputs, failures, running = dict(plan.outputs), [], deque()
+
+    def inputs() -> Iterator[JobInput]:
+        for output, job in plan.jobs():
+            running.append(output)
+            yield job
+    for result in engine.results(inputs(), len(plan.pending)):
+        output = running.popleft()
         outputs[output.key] = _record(project, output, result)
         if result.error is not None:
             failures.append(result.error)
@@ -137,9 +153,9 @@ def merge_shards(project: Project, checker: Checker | None = None) -> BuildResul
     recorded = [_output(entry) for entry in shard_records(project.build_paths.shards)]
     selection = Selection(project.select_languages(None), project.select_leaflets(None))
     plan = plan_outputs(project, checker, gate, selection, {output.key: output for output in recorded})
-    if plan.jobs:
-        stale = ", ".join(f"{output.language}/{output.leaflet}" for output, _ in plan.jobs[:5])
-        raise ConfigError(f"{len(plan.jobs)} outputs are missing from the shards or were built from other "
+    if plan.pending:
+        stale = ", ".join(f"{output.language}/{output.leaflet}" for output, _, _ in plan.pending[:5])
+        raise ConfigError(f"{len(plan.pending)} outputs are missing from the shards or were built from other "
                           f"inputs than the project has now: {stale}", path=project.build_paths.shards,
                           hint="build every shard again from this commit, gather their build/ here, then merge")
     outputs = publish(project, checker, gate, plan.site, dict(plan.outputs))
@@ -163,23 +179,26 @@ def release_gate(project: Project, checker: Checker) -> Gate:
 
 def plan_outputs(project: Project, checker: Checker, gate: Gate, selection: Selection,
                  previous: dict[tuple[str, str], Output]) -> Plan:
-    """Each selected output: withdrawn, unchanged since `previous`, or a job with all its inputs."""
+    """Each selected output: withdrawn, unchanged since `previous`, or pending, with how to make its job."""
     site, code = render.Site.read(project), package_digest()
-    outputs, jobs = dict(previous), []
+
+    def make(language: Language, name: str) -> tuple[Output, JobInput]:
+        job = _job_input(project, checker, site, gate.available, language, name)
+        return _planned(project, job, _fingerprint(job, checker.english.sources[name], code)), job
+    outputs, pending = dict(previous), []
     for name, language in selection.pairs():
         key = (name, language.tag)
         if language.code in gate.withheld:
             if key in previous:
                 outputs[key] = _withdrawn(project, previous[key], gate.withheld[language.code])
             continue
-        job = _job_input(project, checker, site, gate.available, language, name)
-        output = _planned(project, job, _fingerprint(job, checker.english.sources[name], code))
+        output, _ = make(language, name)               # its input is read again when its turn comes
         if key in previous and _still_current(project, previous[key], output):
             output = dataclasses.replace(previous[key], state="unchanged", reasons=())
         else:
-            jobs.append((output, job))
+            pending.append((output, language, name))
         outputs[key] = output
-    return Plan(site, outputs, tuple(jobs))
+    return Plan(site, outputs, tuple(pending), make)
 
 
 def _job_input(project: Project, checker: Checker, site: render.Site, available: tuple[Language, ...],

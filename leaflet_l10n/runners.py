@@ -20,14 +20,16 @@ import importlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 
 from .errors import ConfigError, RenderError
 from .jobs import JobInput, JobOutput, render_job
 
 WORKER_JOBS = 50
+CLUSTER_JOBS = 500                 # jobs sent to a cluster at a time: their inputs are in memory meanwhile
 _PR_SET_PDEATHSIG = 1
 
 
@@ -38,24 +40,23 @@ class Engine:
     scheduler: str | None = None                  # a Dask scheduler's address: run there instead
     progress: Callable[[int, int], None] | None = None   # (done, total) after each job
 
-    def results(self, jobs: Sequence[JobInput]) -> Iterator[JobOutput]:
+    def results(self, jobs: Iterable[JobInput], total: int) -> Iterator[JobOutput]:
+        """Each job's output, in order; jobs are taken from `jobs` a batch at a time."""
         results = cluster_results(jobs, self.scheduler) if self.scheduler else local_results(jobs, self.workers)
         for done, result in enumerate(results, 1):
             if self.progress:
-                self.progress(done, len(jobs))
+                self.progress(done, total)
             yield result
 
 
-def local_results(jobs: Sequence[JobInput], workers: int | None = None,
+def local_results(jobs: Iterable[JobInput], workers: int | None = None,
                   render: Callable[[JobInput], JobOutput] = render_job) -> Iterator[JobOutput]:
     """Each job's output, rendered in worker processes of this machine that die with this one."""
-    if not jobs:
-        return
-    importlib.import_module("weasyprint")          # once, here: every worker starts with it
-    workers = workers or min(len(jobs), os.cpu_count() or 1)
-    batch = WORKER_JOBS * workers
-    for start in range(0, len(jobs), batch):
-        yield from _pool_results(jobs[start:start + batch], workers, render)
+    workers = workers or os.cpu_count() or 1
+    remaining = iter(jobs)
+    while batch := list(islice(remaining, WORKER_JOBS * workers)):
+        importlib.import_module("weasyprint")      # here, once: every forked worker starts with it
+        yield from _pool_results(batch, workers, render)
 
 
 def _pool_results(jobs: Sequence[JobInput], workers: int, render) -> Iterator[JobOutput]:
@@ -69,7 +70,7 @@ def _pool_results(jobs: Sequence[JobInput], workers: int, render) -> Iterator[Jo
                 yield failed(job, exc)
 
 
-def cluster_results(jobs: Sequence[JobInput], scheduler: str,
+def cluster_results(jobs: Iterable[JobInput], scheduler: str,
                     render: Callable[[JobInput], JobOutput] = render_job) -> Iterator[JobOutput]:
     """Each job's output, rendered by the workers of the Dask scheduler at `scheduler`."""
     try:
@@ -77,7 +78,9 @@ def cluster_results(jobs: Sequence[JobInput], scheduler: str,
     except ImportError:
         raise ConfigError("building on a cluster needs Dask: pip install '.[cluster]'",
                           hint="or build here, without --scheduler") from None
-    if not jobs:
+    remaining = iter(jobs)
+    batch = list(islice(remaining, CLUSTER_JOBS))
+    if not batch:
         return
     try:
         client = Client(scheduler, timeout="10s")
@@ -85,12 +88,14 @@ def cluster_results(jobs: Sequence[JobInput], scheduler: str,
         raise ConfigError(f"no Dask scheduler answers at {scheduler}: {exc}",
                           hint="start one (dask scheduler; dask worker tcp://HOST:8786) or check the address") from None
     with client:
-        futures = client.map(render, jobs, pure=False, retries=1)
-        for job, future in zip(jobs, futures):
-            try:
-                yield future.result()
-            except Exception as exc:       # raised twice, or its worker lost more often than Dask allows
-                yield failed(job, exc)
+        while batch:
+            futures = client.map(render, batch, pure=False, retries=1)
+            for job, future in zip(batch, futures):
+                try:
+                    yield future.result()
+                except Exception as exc:   # raised twice, or its worker lost more often than Dask allows
+                    yield failed(job, exc)
+            batch = list(islice(remaining, CLUSTER_JOBS))
 
 
 def failed(job: JobInput, exc: BaseException) -> JobOutput:

@@ -195,3 +195,22 @@ def test_with_a_site_url_every_pdf_carries_a_qr_code_to_its_page(mini):
         alts = [alt for _, alt in pdf_tags(mini / "build" / pdf) if alt]
         assert any("QR" in alt for alt in alts), alts
     assert "leaflets.example.org" not in (mini / "build/cy/sample.html").read_text(), "the page needs no QR code"
+
+
+def test_a_build_holds_the_inputs_of_the_jobs_running_not_of_every_job(real_copy):
+    """Memory stays flat as a library grows: each job's input is read when its turn comes."""
+    import gc
+
+    from leaflet_l10n import Engine, build, load_project
+    from leaflet_l10n.errors import RenderError
+    from leaflet_l10n.jobs import JobInput, JobOutput
+    live = []
+
+    class Counting(Engine):
+        def results(self, jobs, total):
+            for _ in jobs:
+                live.append(sum(isinstance(thing, JobInput) for thing in gc.get_objects()))
+                yield JobOutput(error=RenderError("not rendered: this test counts inputs"))
+    result = build(load_project(real_copy), engine=Counting())
+    assert len(live) == len(result.outputs) == 17
+    assert max(live) <= 2

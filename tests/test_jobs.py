@@ -14,7 +14,7 @@ def _welsh_job(root):
     checker = Checker(project)
     selection = Selection((project.language("cy"),), ("sample",))
     plan = plan_outputs(project, checker, release_gate(project, checker), selection, {})
-    [(output, job)] = plan.jobs
+    [(output, job)] = plan.jobs()
     return output, job
 
 

@@ -113,7 +113,7 @@ def test_a_job_that_fails_twice_comes_back_failed_with_its_reason(cluster, tmp_p
     checker = Checker(project)
     selection = Selection(project.select_languages(["cy"]), project.select_leaflets(None))
     plan = plan_outputs(project, checker, release_gate(project, checker), selection, {})
-    [result] = cluster_results([job for _, job in plan.jobs], address, render=_raises)
+    [result] = cluster_results([job for _, job in plan.jobs()], address, render=_raises)
     assert "MemoryError: out of memory in cy" in str(result.error)
 
 
@@ -126,5 +126,5 @@ def test_no_scheduler_at_the_address_is_a_clear_error(real_copy):
 def test_no_jobs_start_no_workers_here_or_on_a_cluster():
     """A no-op build has nothing to run: no pool, no connection to a scheduler that may be down."""
     from leaflet_l10n.runners import local_results
-    assert list(local_results([])) == [] and list(Engine().results([])) == []
+    assert list(local_results([])) == [] and list(Engine().results([], 0)) == []
     assert list(cluster_results([], "tcp://127.0.0.1:9")) == []
