@@ -33,7 +33,7 @@ from .errors import ConfigError, PipelineError
 from .extract import English
 from .fileio import atomic_write_bytes, atomic_write_text, write_if_changed
 from .images import english_image, image_for, variant_place
-from .jobs import CatalogInput, ImageInput, JobInput, JobOutput
+from .jobs import CatalogInput, ImageInput, JobInput, JobOutput, interface
 from .pofile import write_po
 from .runners import Engine
 from .shards import Shard, shard_records
@@ -372,7 +372,7 @@ def write_index(project: Project, checker: Checker, site: render.Site, languages
             translated, judge = catalog.judged(language, checker.glossary) if catalog else (None, None)
             titles[name] = localise_segment(checker.english.leaflets[name].title, translated, judge)
         shelf = library.library(paths, language, project.source_language, titles)
-        words = library.interface(_catalog_input(project, checker.english, language, UI_DOMAIN), language,
+        words = interface(_catalog_input(project, checker.english, language, UI_DOMAIN), language,
                                   checker.glossary)
         atomic_write_text(shelf.page, site.render(
             "library.html", words, page=render.PageLanguage.of(language), library=shelf,

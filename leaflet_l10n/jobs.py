@@ -15,7 +15,7 @@ from pathlib import Path
 
 import segno
 
-from babel.support import NullTranslations
+from babel.support import NullTranslations, Translations
 
 from . import catalogs, render, textcompare
 from .checks import Judge
@@ -123,17 +123,29 @@ def _checked(image: ImageInput) -> bytes:
 
 
 def _interface(job: JobInput):
-    """The interface translations a patient may see. One with an error is left out, so the
-    English shows; one that would break the page when Jinja formats it fails the output."""
-    if job.ui_catalog is None:
+    return interface(job.ui_catalog, job.language, job.glossary, strict=True)
+
+
+def interface(ui_catalog: CatalogInput | None, language: Language, glossary: Glossary, *,
+              strict: bool = False) -> Translations | NullTranslations:
+    """The interface translations a patient may see. One with an error is left out, so the English
+    shows; so is a plural with a form missing or rejected, whole: the English then follows the
+    English's plural rule (Babel would fill the missing forms by position: "1 parts" in Welsh,
+    whose form 1 is "one"). One Python's % would refuse fails the page when `strict`, as a
+    leaflet's page must not be made with it, and is left out otherwise (the index)."""
+    if ui_catalog is None:
         return NullTranslations()
-    catalog, judge = job.ui_catalog.judged(job.language, job.glossary)
+    catalog, judge = ui_catalog.judged(language, glossary)
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        _refuse_broken_format(message, job.ui_catalog.path)
-        if judge is not None and judge.errors(message, None):
-            message.string = tuple("" for _ in message.string) if isinstance(message.string, tuple) else ""
+        if strict:
+            _refuse_broken_format(message, ui_catalog.path)
+        broken = any(textcompare.format_error(english, translation)
+                     for english, translation in catalogs.translation_pairs(message))
+        incomplete = isinstance(message.string, tuple) and not all(message.string)
+        if broken or incomplete or (judge is not None and judge.errors(message, None)):
+            message.string = ""
     return catalogs.translations(catalog)
 
 

@@ -14,13 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import icu
-from babel.support import NullTranslations, Translations
 
-from . import catalogs, textcompare
 from .config import BuildPaths, Language, inside
 from .errors import ConfigError
-from .glossary import Glossary
-from .jobs import CatalogInput
 from .translate import Text
 from .typography import localise_digits
 
@@ -107,23 +103,3 @@ def collation_key(language: Language) -> Callable[[str], bytes]:
 def numbers(language: Language, total: int) -> list[str]:
     """0 to `total` in the language's digits, for the search's "N leaflets" (Persian ۳, Bengali ৩)."""
     return [localise_digits(str(n), language.format_locale) for n in range(total + 1)]
-
-
-def interface(ui_catalog: CatalogInput | None, language: Language,
-              glossary: Glossary) -> Translations | NullTranslations:
-    """The interface translations a patient may see on the page, as on the leaflets' pages: one with
-    an error, or one Python could not format, is left out, so the English shows. So is a plural
-    with a form missing, whole: the English then follows the English's plural rule (Babel would
-    fill the missing forms with the English by position, "1 leaflets" where form 1 is "one")."""
-    if ui_catalog is None:
-        return NullTranslations()
-    catalog, judge = ui_catalog.judged(language, glossary)
-    for message in catalog:
-        if not message.id or message.fuzzy:
-            continue
-        broken = any(textcompare.format_error(english, translation)
-                     for english, translation in catalogs.translation_pairs(message))
-        incomplete = isinstance(message.string, tuple) and not all(message.string)
-        if broken or incomplete or (judge is not None and judge.errors(message, None)):
-            message.string = ""
-    return catalogs.translations(catalog)

@@ -216,3 +216,19 @@ def test_a_translation_that_carries_a_script_reaches_no_page_as_one(mini):
         handlers = [name for element in lxml.html.fromstring(text).iter() for name in element.attrib
                     if name.lower().startswith("on")]
         assert set(_SCRIPT.findall(text)) <= OUR_SCRIPTS and not handlers, page
+
+
+@pytest.mark.parametrize("forms", ["rejected", "incomplete"])
+def test_a_plural_a_patient_may_not_see_shows_the_english_plural_whole(mini, forms):
+    """Welsh has six plural forms, and form 1 is "one". A rejected or half-translated plural must
+    not become the English by position: the draft notice read "1 parts ... are shown"."""
+    po = mini / "locales/cy/LC_MESSAGES/ui.po"
+    catalog = polib.pofile(str(po))
+    entry = next(e for e in catalog if e.msgid_plural and "part of this leaflet" in e.msgid)
+    hidden = " \u202e" if forms == "rejected" else ""      # a bidi override: an error the judge rejects
+    entry.msgstr_plural = {index: "" if forms == "incomplete" and index == 1 else f"%(count)s rhan{hidden} o'r daflen"
+                           for index in entry.msgstr_plural}
+    catalog.save()
+    run_task(mini, "build", check=False)
+    page = (mini / "build/cy/sample.html").read_text(encoding="utf-8")
+    assert "1 part of this leaflet is shown in English" in page and "1 parts" not in page
