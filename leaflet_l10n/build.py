@@ -150,7 +150,7 @@ def merge_shards(project: Project, checker: Checker | None = None) -> BuildResul
     """Publish the outputs every shard of a split build recorded, if each is current."""
     checker = checker or Checker(project)
     gate = release_gate(project, checker)
-    recorded = [_output(entry) for entry in shard_records(project.build_paths.shards)]
+    recorded = shard_records(project.build_paths.shards, _output)
     selection = Selection(project.select_languages(None), project.select_leaflets(None))
     plan = plan_outputs(project, checker, gate, selection, {output.key: output for output in recorded})
     if plan.pending:
@@ -297,6 +297,9 @@ def read_manifest(project: Project) -> dict[tuple[str, str], Output]:
 
 
 def _output(entry: dict) -> Output:
+    """An output as the manifest or a shard's record wrote it; TypeError if it is not one."""
+    if not isinstance(entry, dict):
+        raise TypeError(f"an output is a JSON object, not {type(entry).__name__}")
     return Output(**{k: _frozen(v) for k, v in entry.items() if k in Output.__dataclass_fields__})
 
 

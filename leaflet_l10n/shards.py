@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import ConfigError
 
 _SHARD = re.compile(r"(\d+)/(\d+)")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,15 +43,16 @@ class Shard:
         return folder / f"{self.number}-of-{self.count}.json"
 
 
-def shard_records(folder: Path) -> list[dict]:
-    """Every shard's record of its outputs; all N shards of one split must be there."""
+def shard_records(folder: Path, read: Callable[[dict], T]) -> list[T]:
+    """Every shard's outputs, each made by `read` from its record (TypeError if it is not one);
+    all N shards of one split must be there."""
     found = {}
     for path in sorted(folder.glob("*-of-*.json")):
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
-            found[Shard.parse(record["shard"])] = record["outputs"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(f"unreadable shard record: {exc}", path=path,
+            found[Shard.parse(str(record["shard"]))] = [read(entry) for entry in record["outputs"]]
+        except (OSError, ValueError, KeyError, TypeError, ConfigError) as exc:
+            raise ConfigError(f"unreadable shard record: {getattr(exc, 'message', exc)}", path=path,
                               hint="copy that shard's build/ here again, or build the shard again") from None
     counts = {shard.count for shard in found}
     if len(counts) != 1:

@@ -6,6 +6,7 @@ import statistics
 import subprocess
 
 import polib
+import pytest
 
 from conftest import run_task
 from helpers import pdf_info, pdf_tags, pdf_text
@@ -52,6 +53,14 @@ def test_a_checkout_moved_to_another_folder_with_its_build_rebuilds_nothing(mini
     assert states(checkout) == ["built"]
     shutil.move(checkout, tmp_path / "moved")
     assert states(tmp_path / "moved") == ["unchanged"]
+
+
+@pytest.mark.parametrize("manifest", ['{"outputs": ["x", 3]}', '{"outputs": [{"leaflet": "sample"}]}', "[]", "\u0000"])
+def test_a_damaged_manifest_means_building_everything_again_not_a_traceback(mini, manifest):
+    run_task(mini, "build")
+    (mini / "build/manifest.json").write_text(manifest, encoding="utf-8")
+    result = run_task(mini, "build")
+    assert "Traceback" not in result.stderr and "unchanged" not in result.stdout and "built" in result.stdout
 
 
 def test_a_changed_catalogue_rebuilds_that_language(mini):

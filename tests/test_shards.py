@@ -75,3 +75,14 @@ def test_a_shard_built_from_other_inputs_is_not_published(real_copy, tmp_path):
     result = run_task(merger, "build", "--merge", check=False)
     assert result.returncode == 2 and "built from other inputs" in result.stderr and "cy/" in result.stderr
     assert not (merger / "build/index.html").exists()
+
+
+@pytest.mark.parametrize("record", [b'{"shard": "1/1", "outputs": ["x", 3]}', b'{"shard": "1/1", "outputs": [{"leaflet": "s"}]}',
+                                    b'{"shard": 1, "outputs": []}', b'{"shard": "1/1", "outputs": 7}', b"[]",
+                                    b"\xff\xfe", b'{"shard": "1/1"}'])
+def test_a_damaged_shard_record_is_refused_by_name(real_copy, record):
+    (real_copy / "build/shards").mkdir(parents=True)
+    (real_copy / "build/shards/1-of-1.json").write_bytes(record)
+    result = run_task(real_copy, "build", "--merge", check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "1-of-1.json" in result.stderr and not (real_copy / "build/index.html").exists()
