@@ -139,23 +139,21 @@ def interface(ui_catalog: CatalogInput | None, language: Language, glossary: Glo
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        if strict:
-            _refuse_broken_format(message, ui_catalog.path)
-        broken = any(textcompare.format_error(english, translation)
-                     for english, translation in catalogs.translation_pairs(message))
+        problem = _format_problem(message)
+        if problem and strict:
+            raise RenderError(f"the translation of {catalogs.key_of(message.id)!r} breaks the page: {problem}",
+                              path=ui_catalog.path, line=message.lineno,
+                              hint="fix it; `invoke check` lists such errors")
         incomplete = isinstance(message.string, tuple) and not all(message.string)
-        if broken or incomplete or (judge is not None and judge.errors(message, None)):
+        if problem or incomplete or (judge is not None and judge.errors(message, None)):
             message.string = ""
     return catalogs.translations(catalog)
 
 
-def _refuse_broken_format(message, path: Path) -> None:
-    """Python's % would refuse this translation when Jinja formats it: the page cannot be made."""
-    for source, translation in catalogs.translation_pairs(message):
-        problem = textcompare.format_error(source, translation)
-        if problem:
-            raise RenderError(f"the translation of {catalogs.key_of(message.id)!r} breaks the page: {problem}",
-                              path=path, line=message.lineno, hint="fix it; `invoke check` lists such errors")
+def _format_problem(message) -> str | None:
+    """Why Python's % would refuse this translation when Jinja formats it, if it would."""
+    return next(filter(None, (textcompare.format_error(source, translation)
+                              for source, translation in catalogs.translation_pairs(message))), None)
 
 
 def _located(error: MissingGlyphError, localised: LocalisedLeaflet, catalog, where: Path) -> MissingGlyphError:
