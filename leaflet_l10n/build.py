@@ -167,8 +167,7 @@ def merge_shards(project: Project, checker: Checker | None = None) -> BuildResul
 
 def release_gate(project: Project, checker: Checker) -> Gate:
     """Withhold every published language with an error: nothing unchecked reaches a patient."""
-    status = ProjectStatus(project.root, checker.fingerprint,
-                           tuple(checker.check(language) for language in project.languages))
+    status = ProjectStatus(project.root, checker.fingerprint, checker.check_all(project.languages))
     withheld = {s.language.code: s.errors for s in status.languages
                 if s.language.status == "published" and s.errors}
     available = tuple(lang for lang in project.all_languages if lang.code not in withheld)

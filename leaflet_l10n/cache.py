@@ -2,8 +2,8 @@
 
 A catalogue's check result is a function of its bytes, its domain's English template,
 the glossary, its language and the package's code. `CheckCache` keeps each (language,
-domain) result in `build/.cache/checks/` under a digest of all of them, as JSON with
-paths relative to the project: a cache restored at another path still serves, and a
+domain) result under a digest of all of them, in one record per language
+(`build/.cache/checks/<code>.json`), as JSON with paths relative to the project: a cache restored at another path still serves, and a
 tampered one cannot run code (a pickle could) and is simply recomputed.
 """
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from .glossary import Glossary
 from .status import CatalogStatus, Count, Finding, Tally
 
 _PACKAGE = Path(__file__).parent
-_SCHEMA = 1
+_SCHEMA = 2
 
 
 @lru_cache(maxsize=1)
@@ -47,40 +46,57 @@ def template_digest(template: Catalog) -> bytes:
 
 
 class CheckCache:
-    """Each catalogue's check result, kept under the digest of everything it depends on."""
+    """Each catalogue's check result, kept under the digest of everything it depends on: one
+    record per language (a library has thousands of catalogues, and a file each is slow to write)."""
 
     def __init__(self, project: Project, templates: dict[str, Catalog], glossary: Glossary) -> None:
         self.root, self.folder = project.root, project.build_paths.root / ".cache" / "checks"
         self.templates = templates
         self.common = hashlib.sha256(package_digest() + json.dumps(
             dataclasses.asdict(glossary), sort_keys=True, default=str).encode()).digest()
+        self._template_digests: dict[str, bytes] = {}
+        self._records: dict[str, dict] = {}           # language → domain → {"key", "status"}
+        self._changed: set[str] = set()
 
-    def status(self, language: Language, domain: str, path: Path,
-               compute: Callable[[], CatalogStatus]) -> CatalogStatus:
-        """The cached result for this catalogue's bytes, or `compute()`'s, then kept."""
+    def lookup(self, language: Language, domain: str, path: Path) -> tuple[str, CatalogStatus | None]:
+        """The key of this catalogue's bytes and everything else its result depends on, and the
+        result kept under it, if any."""
+        if domain not in self._template_digests:
+            self._template_digests[domain] = template_digest(self.templates[domain])
         data = path.read_bytes() if path.is_file() else b""
-        key = hashlib.sha256(self.common + template_digest(self.templates[domain]) + language.code.encode()
+        key = hashlib.sha256(self.common + self._template_digests[domain] + language.code.encode()
                              + b"\0" + path.is_file().to_bytes(1, "big") + data).hexdigest()
-        record = self.folder / language.code / f"{domain}.json"
-        kept = self._load(record, key)
-        if kept is not None:
-            return kept
-        status = compute()
+        kept = self._record(language).get(domain)
         try:
-            plain = self._plain(status)
-        except ValueError:                  # a path outside the project: not kept
-            return status
-        atomic_write_text(record, json.dumps({"schema": _SCHEMA, "key": key, "status": plain}, ensure_ascii=False))
-        return status
+            return key, self._status(kept["status"]) if kept["key"] == key else None
+        except (KeyError, ValueError, TypeError, AttributeError):     # absent, or not what we wrote
+            return key, None
 
-    def _load(self, record: Path, key: str) -> CatalogStatus | None:
+    def keep(self, language: Language, domain: str, key: str, status: CatalogStatus) -> None:
+        """Keep a result, to be written by `save`."""
         try:
-            kept = json.loads(record.read_text(encoding="utf-8"))
-            if kept["schema"] != _SCHEMA or kept["key"] != key:
-                return None
-            return self._status(kept["status"])
-        except (OSError, ValueError, KeyError, TypeError):     # absent, or not what we wrote: recompute
-            return None
+            self._record(language)[domain] = {"key": key, "status": self._plain(status)}
+            self._changed.add(language.code)
+        except ValueError:                  # a path outside the project: not kept
+            pass
+
+    def save(self) -> None:
+        """Write the records that changed; not durably (no fsync): a torn record is read as
+        absent, and its results computed again."""
+        for code in sorted(self._changed):
+            atomic_write_text(self.folder / f"{code}.json", json.dumps(
+                {"schema": _SCHEMA, "results": self._records[code]}, ensure_ascii=False), durable=False)
+        self._changed.clear()
+
+    def _record(self, language: Language) -> dict:
+        if language.code not in self._records:
+            try:
+                kept = json.loads((self.folder / f"{language.code}.json").read_text(encoding="utf-8"))
+                results = kept["results"] if kept["schema"] == _SCHEMA else {}
+            except (OSError, ValueError, KeyError, TypeError):
+                results = {}
+            self._records[language.code] = results if isinstance(results, dict) else {}
+        return self._records[language.code]
 
     def _plain(self, status: CatalogStatus) -> dict:
         return {"domain": status.domain, "path": self._relative(status.path),

@@ -6,6 +6,7 @@ hide a missing or changed sentence.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from .catalogs import (EntryState, catalog_file, entry_state, ids_of, key_of, ms
 from .config import UI_DOMAIN, Language, Project, registry_line
 from .errors import CatalogError, ConfigError, PlaceholderError, SourceError
 from .extract import English, read_english
+from .forks import forked_map
 from .glossary import Glossary, load_glossary
 from .images import has_variant, read_image, variant_image, variant_place
 from .plurals import plural_count, same_plural_rule
@@ -248,6 +250,24 @@ def entry_findings(entry: Entry) -> list[Finding]:
     return [finding for check in ENTRY_CHECKS for finding in check(entry) if finding.code not in waived]
 
 
+class EntryJudgements:
+    """Each distinct entry judged once per run: a library repeats its sentences (warnings, contact
+    details, whole sections) across leaflets, and an entry's findings depend only on what it says,
+    in which language, against which English segment; where it is only changes their location."""
+
+    def __init__(self) -> None:
+        self._judged: dict[tuple, list[Finding]] = {}
+
+    def findings(self, entry: Entry) -> list[Finding]:
+        message = entry.message
+        key = (entry.language, entry.segment, message.id, message.string, message.fuzzy,
+               tuple(sorted(message.flags)), tuple(message.previous_id or ()))
+        if key not in self._judged:
+            self._judged[key] = entry_findings(dataclasses.replace(entry, domain="", path=Path(), line=None))
+        return [dataclasses.replace(finding, domain=entry.domain, path=entry.path, line=entry.line)
+                for finding in self._judged[key]]
+
+
 @dataclass(frozen=True)
 class Judge:
     """The one decision `check` and `build` share: which translations a patient may see.
@@ -264,8 +284,8 @@ class Judge:
 
 # -- catalogues and languages -------------------------------------------------
 
-def check_catalog(project: Project, language: Language, domain: str, english: English,
-                  glossary: Glossary) -> CatalogStatus:
+def check_catalog(project: Project, language: Language, domain: str, english: English, glossary: Glossary,
+                  judge: Callable[[Entry], list[Finding]] = entry_findings) -> CatalogStatus:
     """Every finding of one catalogue against the English as it is now, and its tally."""
     path = catalog_file(project, domain).po_path(language.code)
     template = english.templates[domain]
@@ -290,8 +310,8 @@ def check_catalog(project: Project, language: Language, domain: str, english: En
         if message is None:
             findings.append(_not_in_catalogue(project, language, domain, path, source_message, unmatched))
         else:
-            findings += entry_findings(Entry(language, domain, path, message.lineno, message, glossary,
-                                             segments.get(key_of(message.id))))
+            findings += judge(Entry(language, domain, path, message.lineno, message, glossary,
+                                    segments.get(key_of(message.id))))
     findings += _obsolete_findings(catalog, language, domain, path)
     return CatalogStatus(domain, path, tally, tuple(findings))
 
@@ -398,11 +418,31 @@ class Checker:
         return self.english.segments(domain)
 
     def check(self, language: Language, domains: Iterable[str] | None = None) -> LanguageStatus:
-        wanted = tuple(domains) if domains else self.project.domains
-        catalogs = tuple(self.cache.status(
-            language, domain, catalog_file(self.project, domain).po_path(language.code),
-            lambda domain=domain: check_catalog(self.project, language, domain, self.english, self.glossary))
-            for domain in wanted)
+        return self.check_all([language], domains)[0]
+
+    def check_all(self, languages: Iterable[Language], domains: Iterable[str] | None = None,
+                  workers: int | None = None) -> tuple[LanguageStatus, ...]:
+        """Each language's status. A catalogue unchanged since it was last checked is not read; the
+        others are checked in forked workers, each entry that repeats an earlier one judged once."""
+        languages, wanted = tuple(languages), tuple(domains) if domains else self.project.domains
+        pairs = [(language, domain) for language in languages for domain in wanted]
+        looked_up = [self.cache.lookup(language, domain, catalog_file(self.project, domain).po_path(language.code))
+                     for language, domain in pairs]
+        missing = [pair for pair, (_, kept) in zip(pairs, looked_up) if kept is None]
+        judgements = EntryJudgements()
+        computed = dict(zip(missing, forked_map(
+            lambda pair: check_catalog(self.project, *pair, self.english, self.glossary, judgements.findings),
+            missing, workers)))
+        statuses = {}
+        for pair, (key, kept) in zip(pairs, looked_up):
+            if kept is None:
+                self.cache.keep(*pair, key, computed[pair])
+            statuses[pair] = kept or computed[pair]
+        self.cache.save()
+        return tuple(self._language_status(language, tuple(statuses[language, d] for d in wanted))
+                     for language in languages)
+
+    def _language_status(self, language: Language, catalogs: tuple[CatalogStatus, ...]) -> LanguageStatus:
         findings = (*_approval_findings(self.project, language, self.fingerprint),
                     *_image_findings(self.project, self.english, language))
         return LanguageStatus(language, catalogs, findings, language.approved_for(self.fingerprint))
@@ -414,5 +454,4 @@ def check_project(project: Project, codes: list[str] | None = None,
     checker = Checker(project)
     languages = [lang for lang in project.select_languages(codes) if not lang.is_source]
     domains = (*project.select_leaflets(leaflets), UI_DOMAIN)
-    return ProjectStatus(project.root, checker.fingerprint, tuple(checker.check(language, domains)
-                                                                  for language in languages))
+    return ProjectStatus(project.root, checker.fingerprint, checker.check_all(languages, domains))

@@ -8,29 +8,25 @@ or whose worker died, comes back as a `RenderError` saying so, and the others go
   WeasyPrint (20% of a job's CPU was each worker importing it). Workers are replaced
   after WORKER_JOBS jobs each, because WeasyPrint keeps a little memory per document.
   They are forked, not started by a fork server, so that each dies with the build
-  (PR_SET_PDEATHSIG names the parent); and Python refuses max_tasks_per_child with
+  (`forks.die_with`); and Python refuses max_tasks_per_child with
   fork, so a new pool is started for each batch instead.
 - `cluster_results`: Dask distributed (`pip install '.[cluster]'`). A job whose worker
   dies is run again by Dask; one that raises is retried once, then reported.
 """
 from __future__ import annotations
 
-import ctypes
 import importlib
-import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 
 from .errors import ConfigError, RenderError
+from .forks import fork_pool
 from .jobs import JobInput, JobOutput, render_job
 
 WORKER_JOBS = 50
 CLUSTER_JOBS = 500                 # jobs sent to a cluster at a time: their inputs are in memory meanwhile
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -60,8 +56,7 @@ def local_results(jobs: Iterable[JobInput], workers: int | None = None,
 
 
 def _pool_results(jobs: Sequence[JobInput], workers: int, render) -> Iterator[JobOutput]:
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork"),
-                             initializer=_die_with, initargs=(os.getpid(),)) as pool:
+    with fork_pool(min(workers, len(jobs))) as pool:
         futures = [pool.submit(render, job) for job in jobs]
         for job, future in zip(jobs, futures):
             try:
@@ -103,14 +98,3 @@ def failed(job: JobInput, exc: BaseException) -> JobOutput:
     return JobOutput(error=RenderError(
         f"{job.leaflet.name} in {job.language.tag} failed: {type(exc).__name__}: {exc}", path=where,
         hint="build it again; if it fails again, report it with this message"))
-
-
-def _die_with(build: int) -> None:
-    """Make a worker die with the build that started it: a killed build's workers would
-    otherwise live on, holding memory, after the project lock has passed to another run."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)   # Linux
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != build:             # the build died before the line above
-        os._exit(1)

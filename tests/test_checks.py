@@ -127,3 +127,30 @@ def test_a_percent_sign_in_leaflet_text_is_text_not_a_format():
     """'50% of' is not a % format in a leaflet, which is never formatted: Polish moves the %."""
     assert run(checks.check_format, "Take 50% of the dose.", "Weź 50% dawki.") == []
     assert run(checks.check_format, "Take 50% of the dose.", "Przyjmij połowę (50 %) dawki.") == []
+
+
+def test_an_entry_repeated_in_another_catalogue_is_reported_where_each_copy_is():
+    """Repeated entries are judged once a run; each finding must still name its own file and line."""
+    judgements = checks.EntryJudgements()
+    message = Message("for about 30 minutes.", "am tua 20 munud.")
+    first, second = (checks.Entry(WELSH, domain, Path(f"{domain}.po"), line, message, GLOSSARY,
+                                  Segment(message.id, "paragraph", 1)) for domain, line in (("one", 7), ("two", 40)))
+    assert [(f.code, f.domain, f.path, f.line) for f in judgements.findings(first)] == [
+        ("numbers", "one", Path("one.po"), 7)]
+    assert [(f.code, f.domain, f.path, f.line) for f in judgements.findings(second)] == [
+        ("numbers", "two", Path("two.po"), 40)]
+    assert judgements.findings(second) == checks.entry_findings(second)
+
+
+def test_checking_in_forked_workers_says_what_checking_here_says(mini, monkeypatch):
+    from conftest import fill
+    from leaflet_l10n import forks, load_project
+    fill(mini / "locales/cy/LC_MESSAGES/sample.po", {
+        "Read the <a1>NHS website</a1> or call <strong1>NHS 111</strong1>.":
+            "Darllenwch <a1>wefan yr NHS</a1> neu ffoniwch <strong1>NHS 112</strong1>."})
+    project = load_project(mini)
+    here = checks.Checker(project).check_all(project.languages, workers=1)
+    monkeypatch.setattr(forks, "FORK_AT_LEAST", 1)
+    (mini / "build/.cache/checks/cy.json").unlink()
+    there = checks.Checker(project).check_all(project.languages, workers=2)
+    assert there == here and any(f.code == "numbers" for status in there for f in status.errors)

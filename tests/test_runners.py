@@ -48,9 +48,14 @@ def _address(scheduler_file: Path) -> str:
 
     from distributed import Client
     deadline = time.monotonic() + 60
-    while not scheduler_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    address = json.loads(scheduler_file.read_text())["address"]
+    while True:               # the scheduler writes its file in place: wait until it is whole
+        try:
+            address = json.loads(scheduler_file.read_text())["address"]
+            break
+        except (OSError, ValueError, KeyError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
     with Client(address, timeout="30s") as client:
         client.wait_for_workers(2, timeout=60)
     return address
