@@ -25,7 +25,7 @@ from pathlib import Path
 from babel.support import NullTranslations
 from markupsafe import Markup
 
-from . import catalogs, library, render
+from . import catalogs, library, markup, render
 from .cache import package_digest
 from .checks import Checker
 from .config import UI_DOMAIN, Language, Project
@@ -38,7 +38,6 @@ from .pofile import write_po
 from .runners import Engine
 from .shards import Shard, shard_records
 from .status import Finding, ProjectStatus, write_status
-from .translate import localise_segment
 from .typography import scan_order
 
 _FILES = ("html", "pdf", "large_print")      # an output's files, as Output and JobOutput name them
@@ -61,6 +60,8 @@ class Output:
     pdf_sha256: str = ""
     large_print_sha256: str = ""
     images: tuple[tuple[str, str], ...] = ()      # (path below build/, sha256) of each figure's image
+    title: str = ""                               # as the page shows it: the library lists it so
+    title_in_english: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -321,7 +322,8 @@ def _record(project: Project, output: Output, result: JobOutput) -> Output:
         images.append((paths.relative(target), hashlib.sha256(data).hexdigest()))
     for name in _FILES:
         atomic_write_bytes(paths.root / getattr(output, name), getattr(result, name))
-    return dataclasses.replace(output, fallbacks=result.fallbacks, images=tuple(images),
+    return dataclasses.replace(output, fallbacks=result.fallbacks, images=tuple(images), title=result.title,
+                               title_in_english=result.title_in_english,
                                **{f"{name}_sha256": hashlib.sha256(getattr(result, name)).hexdigest()
                                   for name in _FILES})
 
@@ -334,8 +336,8 @@ def publish(project: Project, checker: Checker, gate: Gate, site: render.Site,
     paths = project.build_paths
     outputs = {key: _withdraw(project, o) if o.state == "withdrawn" else o for key, o in outputs.items()}
     failed = {output.language for output in outputs.values() if output.state == "failed"}
-    write_index(project, checker, site, [lang for lang in gate.available if lang.tag not in failed
-                                   and all(paths.html(lang, n).is_file() for n in project.leaflets)])
+    write_index(project, checker, site, [lang for lang in gate.available if lang.tag not in failed and all(
+        (n, lang.tag) in outputs and paths.html(lang, n).is_file() for n in project.leaflets)], outputs)
     _write_outputs(paths.manifest, outputs, checker)
     write_status(paths.reports, gate.status)
     return outputs
@@ -361,18 +363,25 @@ def _withdraw(project: Project, output: Output) -> Output:
     return dataclasses.replace(output, **moved)
 
 
-def write_index(project: Project, checker: Checker, site: render.Site, languages: list[Language]) -> None:
-    """Each language's library, build/<tag>/index.html (`library`): in its words, every leaflet under its
-    translated title, in its collation order. Then build/index.html: every language a patient may read,
-    each linking to its library (and listing its leaflets while there are few)."""
+def _shown_title(output: Output, english: English, source: Language) -> tuple[str, bool]:
+    """An output's title as its page shows it, and whether that is the English. An output recorded
+    before titles were (by an older version) is listed under the English title, marked so."""
+    if output.title:
+        return output.title, output.title_in_english
+    return markup.to_plain(english.leaflets[output.leaflet].title.msgid), output.language != source.tag
+
+
+def write_index(project: Project, checker: Checker, site: render.Site, languages: list[Language],
+                outputs: dict[tuple[str, str], Output]) -> None:
+    """Each language's library, build/<tag>/index.html (`library`): in its words, every leaflet under the
+    title its page shows (recorded with its output, so no catalogue is read again), in its collation order.
+    Then build/index.html: every language a patient may read, each linking to its library (and listing
+    its leaflets while there are few)."""
     paths, entries = project.build_paths, []
     library.remove_unlisted(paths, project.all_languages, languages, project.leaflets)
     for language in scan_order(languages):
-        titles = {}
-        for name in project.leaflets:
-            catalog = _catalog_input(project, checker.english, language, name)
-            translated, judge = catalog.judged(language, checker.glossary) if catalog else (None, None)
-            titles[name] = localise_segment(checker.english.leaflets[name].title, translated, judge)
+        titles = {name: _shown_title(outputs[name, language.tag], checker.english, project.source_language)
+                  for name in project.leaflets}
         shelf = library.library(paths, language, project.source_language, titles)
         words = interface(_catalog_input(project, checker.english, language, UI_DOMAIN), language,
                                   checker.glossary)

@@ -74,6 +74,8 @@ class JobOutput:
     large_print: bytes = b""              # the PDF again, in large print
     fallbacks: int = 0                    # segments shown in English
     images: tuple[tuple[str, bytes], ...] = ()   # (src, bytes) to write beside the page
+    title: str = ""                       # as the page shows it, for the language's library page
+    title_in_english: bool = False        # the English title, shown because the translation cannot be
     error: PipelineError | None = None
 
 
@@ -104,7 +106,8 @@ def _render(job: JobInput) -> JobOutput:
         large_print = render.pdf_bytes(page(embedded, large_print=True), where=str(where))
     except MissingGlyphError as error:
         raise _located(error, localised, catalog, where) from None
-    return JobOutput(html.encode("utf-8"), pdf, large_print, localised.fallbacks, images)
+    return JobOutput(html.encode("utf-8"), pdf, large_print, localised.fallbacks, images, localised.title.plain,
+                     localised.title.fallback is not None and not job.language.is_source)
 
 
 def _qr_code(url: str) -> str:

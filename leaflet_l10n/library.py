@@ -17,7 +17,6 @@ import icu
 
 from .config import BuildPaths, Language, inside
 from .errors import ConfigError
-from .translate import Text
 from .typography import localise_digits
 
 PAGE = "index.html"                 # a language's library, beside its leaflets' pages
@@ -54,8 +53,10 @@ class Library:
         return self.leaflets if len(self.leaflets) <= INDEX_LISTS_AT_MOST else ()
 
 
-def library(paths: BuildPaths, language: Language, source: Language, titles: dict[str, Text]) -> Library:
-    """The library of `language`: each leaflet (name → its title as shown) in the language's collation order."""
+def library(paths: BuildPaths, language: Language, source: Language,
+            titles: dict[str, tuple[str, bool]]) -> Library:
+    """The library of `language`: each leaflet (name → its title as its page shows it, and whether
+    that is the English) in the language's collation order."""
     page = page_path(paths, language, titles)
     listed = [_listed(paths, language, source, name, title) for name, title in titles.items()]
     key = collation_key(language)
@@ -63,12 +64,13 @@ def library(paths: BuildPaths, language: Language, source: Language, titles: dic
     return Library(page, paths.relative(page.parent), tuple(ordered))
 
 
-def _listed(paths: BuildPaths, language: Language, source: Language, name: str, title: Text) -> Listed:
+def _listed(paths: BuildPaths, language: Language, source: Language, name: str,
+            title: tuple[str, bool]) -> Listed:
     folder = paths.html(language, name).parent
     files = (path(language, name).relative_to(folder).as_posix()
              for path in (paths.html, paths.pdf, paths.large_print))
-    english = title.fallback is not None and not language.is_source
-    return Listed(name, title.plain, source.tag if english else None, source.direction if english else None, *files)
+    text, english = title
+    return Listed(name, text, source.tag if english else None, source.direction if english else None, *files)
 
 
 def page_path(paths: BuildPaths, language: Language, leaflets: Iterable[str]) -> Path:

@@ -36,6 +36,21 @@ def test_a_second_build_reuses_unchanged_outputs(mini):
     assert (mini / "build/cy/sample.pdf").stat().st_mtime_ns == before
 
 
+def test_a_build_with_nothing_changed_parses_no_leaflet_catalogue(mini, monkeypatch):
+    """A no-op run reads and hashes; the library pages take each title from the manifest."""
+    from leaflet_l10n import build, load_project, pofile
+    build(load_project(mini))
+    parsed, real = [], pofile.read_po
+    monkeypatch.setattr(pofile, "read_po", lambda data, path: parsed.append(path.name) or real(data, path))
+    monkeypatch.setattr("leaflet_l10n.jobs.read_po", pofile.read_po)
+    monkeypatch.setattr("leaflet_l10n.catalogs.read_po", pofile.read_po, raising=False)
+    library = (mini / "build/cy/index.html").read_bytes()
+    result = build(load_project(mini))
+    assert {output.state for output in result.outputs} == {"unchanged"}
+    assert [name for name in parsed if name != "ui.po"] == []
+    assert (mini / "build/cy/index.html").read_bytes() == library
+
+
 def test_a_checkout_moved_to_another_folder_with_its_build_rebuilds_nothing(mini, tmp_path):
     """A cached build/ restored in CI at another path: fingerprints hash contents, not where they are."""
     import shutil
