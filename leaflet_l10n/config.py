@@ -9,6 +9,7 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError, localedata
@@ -83,7 +84,7 @@ class Language:
     def direction(self) -> str:
         return self.pseudo_direction or self.locale.text_direction
 
-    @property
+    @cached_property                  # Babel looks it up each time; a library's pages list every language
     def native_name(self) -> str:
         if self.is_pseudo:
             return PSEUDO_LOCALES[self.code][2]

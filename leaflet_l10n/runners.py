@@ -10,11 +10,13 @@ or whose worker died, comes back as a `RenderError` saying so, and the others go
   They are forked, not started by a fork server, so that each dies with the build
   (`forks.die_with`); and Python refuses max_tasks_per_child with
   fork, so a new pool is started for each batch instead.
-- `cluster_results`: Dask distributed (`pip install '.[cluster]'`). A job whose worker
-  dies is run again by Dask; one that raises is retried once, then reported.
+- `cluster_results`: Dask distributed (`pip install '.[cluster]'`). The site (templates,
+  styles) is scattered to the workers once; each job carries only its own inputs. A job
+  whose worker dies is run again by Dask; one that raises is retried once, then reported.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -83,14 +85,23 @@ def cluster_results(jobs: Iterable[JobInput], scheduler: str,
         raise ConfigError(f"no Dask scheduler answers at {scheduler}: {exc}",
                           hint="start one (dask scheduler; dask worker tcp://HOST:8786) or check the address") from None
     with client:
+        sites = {}   # id → (site, its future): sent to the workers once, not with every job; kept, so ids stay unique
         while batch:
-            futures = client.map(render, batch, pure=False, retries=1)
+            for job in batch:
+                if id(job.site) not in sites:
+                    sites[id(job.site)] = (job.site, client.scatter(job.site, broadcast=True, hash=False))
+            futures = client.map(_render_with_site, [dataclasses.replace(job, site=None) for job in batch],
+                                 [sites[id(job.site)][1] for job in batch], render=render, pure=False, retries=1)
             for job, future in zip(batch, futures):
                 try:
                     yield future.result()
                 except Exception as exc:   # raised twice, or its worker lost more often than Dask allows
                     yield failed(job, exc)
             batch = list(islice(remaining, CLUSTER_JOBS))
+
+
+def _render_with_site(job: JobInput, site, render: Callable[[JobInput], JobOutput]) -> JobOutput:
+    return render(dataclasses.replace(job, site=site))
 
 
 def failed(job: JobInput, exc: BaseException) -> JobOutput:

@@ -82,13 +82,18 @@ def local_build(tmp_path_factory) -> dict[str, bytes]:
     return _outputs(root)
 
 
-def test_a_cluster_build_gives_the_same_bytes_as_a_local_one(cluster, local_build, tmp_path):
+def test_a_cluster_build_gives_the_same_bytes_as_a_local_one(cluster, local_build, tmp_path, monkeypatch):
+    from distributed import Client
     address, _ = cluster
     root = _project(tmp_path, "project")
+    sent, real_map = [], Client.map
+    monkeypatch.setattr(Client, "map", lambda self, func, jobs, *more, **options:
+                        sent.extend(jobs) or real_map(self, func, jobs, *more, **options))
     result = build(load_project(root), engine=Engine(scheduler=address))
     assert result.ok and {o.state for o in result.outputs} == {"built"}
     assert len(local_build) >= 17 * 3
     assert _outputs(root) == local_build
+    assert len(sent) == 17 and all(job.site is None for job in sent), "the site travels once, not with each job"
 
 
 def test_killing_a_worker_halfway_loses_no_output(cluster, local_build, tmp_path):
