@@ -33,14 +33,13 @@ from .errors import ConfigError, PipelineError
 from .extract import English
 from .fileio import atomic_write_bytes, atomic_write_text, write_if_changed
 from .images import english_image, image_for, variant_place
-from .jobs import CatalogInput, ImageInput, JobInput, JobOutput, interface
+from .jobs import FILES, PARTS, CatalogInput, ImageInput, JobInput, JobOutput, interface
 from .pofile import write_po
 from .runners import Engine
 from .shards import Shard, shard_records
 from .status import Finding, ProjectStatus, write_status
 from .typography import scan_order
 
-_FILES = ("html", "pdf", "large_print")      # an output's files, as Output and JobOutput name them
 
 
 @dataclass(frozen=True)
@@ -131,9 +130,10 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
     def inputs() -> Iterator[JobInput]:
         for output, job in plan.jobs():
             running.append(output)
-            yield job
-    for result in engine.results(inputs(), len(plan.pending)):
-        output = running.popleft()
+            yield from (dataclasses.replace(job, files=files) for files in PARTS)
+    results = engine.results(inputs(), len(plan.pending) * len(PARTS))
+    for parts in zip(*[results] * len(PARTS)):          # an output's parts come one after the other
+        output, result = running.popleft(), JobOutput.joined(list(parts))
         outputs[output.key] = _record(project, output, result)
         if result.error is not None:
             failures.append(result.error)
@@ -273,7 +273,7 @@ def _still_current(project: Project, old: Output, output: Output) -> bool:
     root = project.build_paths.root
     return old.state in ("built", "unchanged") and old.fingerprint == output.fingerprint \
         and all(_file_sha256(root / getattr(old, name)) == getattr(old, f"{name}_sha256") and getattr(old, name)
-                for name in _FILES) \
+                for name in FILES) \
         and all(_file_sha256(root / image) == sha256 for image, sha256 in old.images)
 
 
@@ -320,12 +320,12 @@ def _record(project: Project, output: Output, result: JobOutput) -> Output:
         target = paths.image(project.language(output.language), src)
         write_if_changed(target, data)
         images.append((paths.relative(target), hashlib.sha256(data).hexdigest()))
-    for name in _FILES:
+    for name in FILES:
         atomic_write_bytes(paths.root / getattr(output, name), getattr(result, name))
     return dataclasses.replace(output, fallbacks=result.fallbacks, images=tuple(images), title=result.title,
                                title_in_english=result.title_in_english,
                                **{f"{name}_sha256": hashlib.sha256(getattr(result, name)).hexdigest()
-                                  for name in _FILES})
+                                  for name in FILES})
 
 
 # -- 4. publish ---------------------------------------------------------------
@@ -353,7 +353,7 @@ def _write_outputs(path: Path, outputs: dict[tuple[str, str], Output], checker: 
 def _withdraw(project: Project, output: Output) -> Output:
     """Move a withheld language's earlier files out of the publishable tree."""
     paths, moved = project.build_paths, {}
-    for name in _FILES:
+    for name in FILES:
         current = paths.root / getattr(output, name)
         if current.is_file() and not paths.is_withdrawn(getattr(output, name)):
             target = paths.withdrawn(getattr(output, name))

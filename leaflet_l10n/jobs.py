@@ -9,6 +9,7 @@ process or on another machine; only the build's coordinator touches the project.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,12 @@ from .images import check_image, data_uri
 from .pofile import read_po
 from .source import Leaflet, check_publishable
 from .translate import LocalisedLeaflet, localise
+
+
+FILES = ("html", "pdf", "large_print")     # an output's files, as JobOutput names them
+# The parts of an output that run as separate jobs: its two PDFs take about the same time, so
+# one output (a translator's one edit) renders on two cores, and a library's jobs balance better.
+PARTS = (("html", "pdf"), ("large_print",))
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class JobInput:
     switcher: tuple[dict, ...]            # the languages a patient can switch to
     images: tuple[ImageInput, ...] = ()
     page_url: str | None = None           # the page on the published site, for the PDFs' QR code
+    files: tuple[str, ...] = FILES        # which of the output's files this job makes
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,16 @@ class JobOutput:
     title: str = ""                       # as the page shows it, for the language's library page
     title_in_english: bool = False        # the English title, shown because the translation cannot be
     error: PipelineError | None = None
+
+    @staticmethod
+    def joined(parts: list[JobOutput]) -> JobOutput:
+        """One output from the jobs that made its parts: the first error, or each file from the part
+        that made it."""
+        error = next((part.error for part in parts if part.error is not None), None)
+        if error is not None:
+            return JobOutput(error=error)
+        return dataclasses.replace(parts[0], **{name: next((getattr(part, name) for part in parts
+                                                            if getattr(part, name)), b"") for name in FILES})
 
 
 def render_job(job: JobInput) -> JobOutput:
@@ -98,15 +116,16 @@ def _render(job: JobInput) -> JobOutput:
         printed = {"page_url": job.page_url, "qr_code": _qr_code(job.page_url)} if in_print and job.page_url else {}
         return render.render_leaflet(job.site, localised, job.language, job.source_language, interface,
                                      render.Surroundings(job.switcher, image_urls, large_print, **printed))
-    html = page(tuple((src, src) for src, _ in images), in_print=False)   # images are written beside the page
+    # images are written beside the page, and embedded in the PDFs
+    html = page(tuple((src, src) for src, _ in images), in_print=False) if "html" in job.files else ""
     embedded = tuple((src, data_uri(src, data)) for src, data in images)
     where = job.catalog.path if job.catalog else job.leaflet.path
     try:
-        pdf = render.pdf_bytes(page(embedded), where=str(where))
-        large_print = render.pdf_bytes(page(embedded, large_print=True), where=str(where))
+        pdfs = [render.pdf_bytes(page(embedded, large_print=name == "large_print"), where=str(where))
+                if name in job.files else b"" for name in ("pdf", "large_print")]
     except MissingGlyphError as error:
         raise _located(error, localised, catalog, where) from None
-    return JobOutput(html.encode("utf-8"), pdf, large_print, localised.fallbacks, images, localised.title.plain,
+    return JobOutput(html.encode("utf-8"), *pdfs, localised.fallbacks, images, localised.title.plain,
                      localised.title.fallback is not None and not job.language.is_source)
 
 

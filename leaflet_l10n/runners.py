@@ -5,7 +5,8 @@ Each runner yields one `JobOutput` per job, in the order given; a job that raise
 or whose worker died, comes back as a `RenderError` saying so, and the others go on.
 
 - `local_results`: worker processes forked from this one after it has imported
-  WeasyPrint (20% of a job's CPU was each worker importing it). Workers are replaced
+  WeasyPrint, compiled the templates and started the fonts (`render.warm_up`; 20% of a
+  job's CPU was each worker importing WeasyPrint). Workers are replaced
   after WORKER_JOBS jobs each, because WeasyPrint keeps a little memory per document.
   They are forked, not started by a fork server, so that each dies with the build
   (`forks.die_with`); and Python refuses max_tasks_per_child with
@@ -17,7 +18,6 @@ or whose worker died, comes back as a `RenderError` saying so, and the others go
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,8 +26,9 @@ from itertools import islice
 from .errors import ConfigError, RenderError
 from .forks import fork_pool
 from .jobs import JobInput, JobOutput, render_job
+from .render import warm_up
 
-WORKER_JOBS = 50
+WORKER_JOBS = 100                   # a job is one PDF: about 100 documents a worker before it is replaced
 CLUSTER_JOBS = 500                 # jobs sent to a cluster at a time: their inputs are in memory meanwhile
 
 
@@ -53,7 +54,7 @@ def local_results(jobs: Iterable[JobInput], workers: int | None = None,
     workers = workers or os.cpu_count() or 1
     remaining = iter(jobs)
     while batch := list(islice(remaining, WORKER_JOBS * workers)):
-        importlib.import_module("weasyprint")      # here, once: every forked worker starts with it
+        warm_up(batch[0].site)              # here, once: every forked worker starts with it
         yield from _pool_results(batch, workers, render)
 
 

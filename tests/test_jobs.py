@@ -6,7 +6,8 @@ import shutil
 from helpers import pdf_text
 from leaflet_l10n import CatalogError, Checker, load_project
 from leaflet_l10n.build import Selection, plan_outputs, release_gate
-from leaflet_l10n.jobs import render_job
+from leaflet_l10n.errors import RenderError
+from leaflet_l10n.jobs import PARTS, JobOutput, render_job
 
 
 def _welsh_job(root):
@@ -49,3 +50,21 @@ def test_every_input_of_a_job_is_in_its_fingerprint(mini):
     (mini / "source/styles/leaflet.css").write_text("body { color: black; }\n")
     after_styles, _ = _welsh_job(mini)
     assert len({before.fingerprint, after_glossary.fingerprint, after_styles.fingerprint}) == 3
+
+
+def test_an_output_s_parts_joined_are_the_bytes_of_the_whole_job(mini):
+    """Each PDF is made by its own job; joined, the parts must be exactly what one job makes."""
+    _, job = _welsh_job(mini)
+    whole = render_job(job)
+    parts = [render_job(dataclasses.replace(job, files=files)) for files in PARTS]
+    assert [bool(part.large_print) for part in parts] == [False, True]
+    assert [bool(part.pdf) for part in parts] == [True, False]
+    assert JobOutput.joined(parts) == whole and whole.large_print and whole.html
+
+
+def test_one_failed_part_fails_the_output(mini):
+    _, job = _welsh_job(mini)
+    good = render_job(dataclasses.replace(job, files=PARTS[0]))
+    failed = JobOutput(error=RenderError("the large print failed"))
+    joined = JobOutput.joined([good, failed])
+    assert joined.error is failed.error and (joined.html, joined.pdf) == (b"", b"")
