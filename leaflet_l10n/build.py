@@ -20,6 +20,7 @@ import json
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel.support import NullTranslations
@@ -249,14 +250,20 @@ def _switcher(available: tuple[Language, ...], leaflet: str, current: Language) 
 def _fingerprint(job: JobInput, source: bytes, code: bytes) -> str:
     """A digest of everything the output is made from."""
     context = {"switcher": job.switcher, "status": job.language.status, "page_url": job.page_url,
-               "glossary": dataclasses.asdict(job.glossary), "stylesheet": str(job.site.stylesheet),
-               "templates": job.site.templates}
+               "glossary": dataclasses.asdict(job.glossary)}
     digest = hashlib.sha256()
-    for part in (code, source, *(c.data or b"" for c in (job.catalog, job.ui_catalog) if c),
+    for part in (code, _site_digest(job.site), source, *(c.data or b"" for c in (job.catalog, job.ui_catalog) if c),
                  *(image.src.encode() + (image.data or b"") for image in job.images),
                  json.dumps(context, sort_keys=True).encode()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _site_digest(site: render.Site) -> bytes:
+    """The templates and stylesheet, hashed once a build rather than for every output."""
+    return hashlib.sha256(json.dumps({"stylesheet": str(site.stylesheet), "templates": site.templates},
+                                     sort_keys=True).encode()).digest()
 
 
 def _planned(project: Project, job: JobInput, fingerprint: str) -> Output:
