@@ -32,7 +32,7 @@ from . import markup
 from .config import Language, Project, inside
 from .errors import CatalogError
 from .fileio import atomic_write_bytes
-from .plurals import plural_forms
+from .plurals import plural_count, plural_forms, same_plural_rule
 from .pofile import Catalog, previous_context, read_po, write_po
 from .textcompare import FORMAT_PLACEHOLDER
 
@@ -246,7 +246,26 @@ def merged_catalog(project: Project, language: Language, domain: str) -> tuple[P
     if not path.exists():
         return path, new_catalog(language, domain, template), ()
     catalog = read_catalog(path)
-    return path, catalog, merge(catalog, template)
+    became_fuzzy = merge(catalog, template)
+    return path, catalog, became_fuzzy + restore_plural_rule(catalog, language)
+
+
+def restore_plural_rule(catalog: Catalog, language: Language) -> tuple[str, ...]:
+    """CLDR's Plural-Forms header back where a tool wrote another (Poedit writes gettext's three
+    forms for Lithuanian; CLDR has four). Each translated plural entry becomes fuzzy, its forms
+    kept: they were written for the other rule, and a person must put each in its place."""
+    if catalog.num_plurals == plural_count(language.locale) and catalog.plural_expr \
+            and same_plural_rule(catalog.plural_expr, language.locale):
+        return ()
+    headers = [(name, value) for name, value in catalog.mime_headers if name.lower() != "plural-forms"]
+    catalog.mime_headers = [*headers, ("Plural-Forms", plural_forms(language.locale))]
+    revised = []
+    for message in catalog:
+        if message.id and isinstance(message.id, tuple) and any(strings_of(message)) and not message.fuzzy:
+            message.flags.add("fuzzy")
+            revised.append(message.id)
+    _fit_plurals(catalog)
+    return tuple(revised)
 
 
 def translations(catalog: Catalog) -> Translations:

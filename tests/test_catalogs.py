@@ -180,3 +180,30 @@ def test_pseudo_locales_build_but_are_never_listed_or_registered(mini):
     assert "en-XA" not in index and "ar-XB" not in index
     assert [l.code for l in load_project(mini).all_languages] == ["en", "cy"]
     assert not (mini / "locales/en_XA").exists()
+
+
+def test_update_restores_cldr_plural_forms_a_tool_replaced_and_sends_plurals_for_review(real_copy):
+    """Poedit writes gettext's three Lithuanian forms; check asks for CLDR's four and says `invoke update`.
+    Update must then do it, keep every form the translator wrote, and hold the plurals back for review."""
+    from leaflet_l10n import check_project
+    po = real_copy / "locales/lt/LC_MESSAGES/ui.po"
+    catalog = polib.pofile(str(po))
+    catalog.metadata["Plural-Forms"] = ("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && "
+                                        "(n%100<10 || n%100>=20) ? 1 : 2);")
+    catalog.metadata["X-Generator"] = "Poedit 3.4"
+    plurals = {entry.msgid: list(entry.msgstr_plural.values())[:3] for entry in catalog if entry.msgid_plural}
+    for entry in catalog:
+        if entry.msgid_plural:
+            entry.msgstr_plural = dict(enumerate(plurals[entry.msgid]))
+    catalog.save()
+    project = load_project(real_copy)
+    assert any(f.code == "plural-forms" for f in check_project(project, ["lt"]).languages[0].errors)
+    [result] = [r for r in update(project, ["lt"]) if r.path == po]
+    after = polib.pofile(str(po))
+    assert after.metadata["Plural-Forms"] == plural_forms(Locale.parse("lt"))
+    assert after.metadata["X-Generator"] == "Poedit 3.4"
+    for entry in (e for e in after if e.msgid_plural):
+        assert list(entry.msgstr_plural.values())[:3] == plurals[entry.msgid] and "fuzzy" in entry.flags
+    assert set(result.fuzzy) == {(msgid, e.msgid_plural) for msgid in plurals for e in after if e.msgid == msgid}
+    assert not any(f.code == "plural-forms" for f in check_project(load_project(real_copy), ["lt"]).languages[0].errors)
+    assert not any(r.changed for r in update(load_project(real_copy), ["lt"])), "a second update changes nothing"
