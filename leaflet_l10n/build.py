@@ -42,7 +42,6 @@ from .status import Finding, ProjectStatus, write_status
 from .typography import scan_order
 
 
-
 @dataclass(frozen=True)
 class Output:
     """One output as the manifest records it."""

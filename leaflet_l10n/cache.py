@@ -3,8 +3,9 @@
 A catalogue's check result is a function of its bytes, its domain's English template,
 the glossary, its language and the package's code. `CheckCache` keeps each (language,
 domain) result under a digest of all of them, in one record per language
-(`build/.cache/checks/<code>.json`), as JSON with paths relative to the project: a cache restored at another path still serves, and a
-tampered one cannot run code (a pickle could) and is simply recomputed.
+(`build/.cache/checks/<code>.json`), as JSON with paths relative to the project: a
+cache restored at another path still serves, and a tampered one cannot run code (a
+pickle could) and is simply recomputed.
 """
 from __future__ import annotations
 

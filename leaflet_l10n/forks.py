@@ -43,12 +43,11 @@ def _call(item):
     return _function(item)
 
 
-def die_with(build: int) -> None:
-    """Make a worker die with the build that started it: a killed build's workers would
-    otherwise live on, holding memory, after the project lock has passed to another run."""
+def die_with(parent: int) -> None:
+    """Make a worker die with the process that started it (see the module's docstring)."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)   # Linux
     except (OSError, AttributeError):
         pass
-    if os.getppid() != build:             # the build died before the line above
+    if os.getppid() != parent:            # the parent died before the line above
         os._exit(1)
