@@ -306,7 +306,11 @@ def _output(entry: dict) -> Output:
     """An output as the manifest or a shard's record wrote it; TypeError if it is not one."""
     if not isinstance(entry, dict):
         raise TypeError(f"an output is a JSON object, not {type(entry).__name__}")
-    return Output(**{k: _frozen(v) for k, v in entry.items() if k in Output.__dataclass_fields__})
+    output = Output(**{k: _frozen(v) for k, v in entry.items() if k in Output.__dataclass_fields__})
+    for field in dataclasses.fields(Output):      # a value read back is of its field's type, or nothing is
+        if isinstance(field.default, (str, bool, int)) and type(getattr(output, field.name)) is not type(field.default):
+            raise TypeError(f"the output's {field.name} is not a {type(field.default).__name__}")
+    return output
 
 
 def _frozen(value):

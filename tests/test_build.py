@@ -78,6 +78,18 @@ def test_a_damaged_manifest_means_building_everything_again_not_a_traceback(mini
     assert "Traceback" not in result.stderr and "unchanged" not in result.stdout and "built" in result.stdout
 
 
+@pytest.mark.parametrize("field, value", [("title", 5), ("title_in_english", "yes"), ("fallbacks", [1])])
+def test_a_manifest_value_of_the_wrong_type_means_building_again_not_a_traceback(mini, field, value):
+    run_task(mini, "build")
+    path = mini / "build/manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for output in manifest["outputs"]:
+        output[field] = value
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    result = run_task(mini, "build", check=False)
+    assert result.returncode == 0 and "Traceback" not in result.stderr and "unchanged" not in result.stdout
+
+
 def test_a_changed_catalogue_rebuilds_that_language(mini):
     run_task(mini, "build")
     po = mini / "locales/cy/LC_MESSAGES/sample.po"
