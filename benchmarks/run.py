@@ -37,10 +37,12 @@ PDF_REPEAT = 7               # a PDF takes a fifth of a second, and single runs 
 EIGHT = ["cy", "pl", "ro", "pt", "es", "tr", "ar", "zh_Hans"]
 OURS = """
 import sys, resource
+from multiprocessing import forkserver
 import leaflet_l10n as p
-from leaflet_l10n import render
+from leaflet_l10n import runners
 if "--html-only" in sys.argv:
-    render.pdf_bytes = lambda html, where: b""      # the PDF step removed; workers fork with it
+    import html_only                                    # here, and in every worker:
+    runners.WORKER_MODULES.append("html_only")
 project = p.load_project(".")
 langs = [a for a in sys.argv[1:] if not a.startswith("--")] or None
 if "--extract" in sys.argv:
@@ -50,6 +52,7 @@ if "--check" in sys.argv:
 else:
     workers = int(next((a.split("=")[1] for a in sys.argv if a.startswith("--workers=")), 0)) or None
     assert p.build(project, langs, engine=p.Engine(workers)).ok
+forkserver._forkserver._stop()     # the workers' server: once it is reaped, so are they, and their peak counts
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
@@ -73,7 +76,7 @@ def ours(project: Path, *arguments: str) -> tuple[float, int, int]:
     its largest worker."""
     start = time.perf_counter()
     out = subprocess.run([PYTHON, "-c", OURS, *arguments], cwd=project, check=True, capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(REPO)}).stdout
+                         env={**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{REPO / 'benchmarks'}"}).stdout
     coordinator, worker = out.split()[-2:]
     return time.perf_counter() - start, int(coordinator), int(worker)
 

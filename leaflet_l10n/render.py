@@ -168,14 +168,6 @@ def _glyph_watch() -> Iterator[list[tuple[str, str]]]:
         logger.removeHandler(handler)
 
 
-@lru_cache(maxsize=1)
-def warm_up(site: Site) -> None:
-    """Compile the templates and start WeasyPrint's fonts once in this process, so that workers
-    forked from it start warm: each new worker spent about a tenth of a second doing both."""
-    _environment(site)
-    pdf_bytes('<html lang="en"><body><p>.</p></body></html>', where="warm-up")
-
-
 def pdf_bytes(html: str, *, where: str) -> bytes:
     """Tagged PDF/UA bytes; MissingGlyphError (with `.character`) when a character has no glyph."""
     from weasyprint import HTML, URLFetcher  # slow import: only when a PDF is wanted

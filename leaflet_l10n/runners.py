@@ -4,13 +4,12 @@ A job is pure (`jobs.render_job`), so where it runs changes nothing in its outpu
 Each runner yields one `JobOutput` per job, in the order given; a job that raised,
 or whose worker died, comes back as a `RenderError` saying so, and the others go on.
 
-- `local_results`: worker processes forked from this one after it has imported
-  WeasyPrint, compiled the templates and started the fonts (`render.warm_up`; 20% of a
-  job's CPU was each worker importing WeasyPrint). Workers are replaced
-  after WORKER_JOBS jobs each, because WeasyPrint keeps a little memory per document.
-  They are forked, not started by a fork server, so that each dies with the build
-  (`forks.die_with`); and Python refuses max_tasks_per_child with
-  fork, so a new pool is started for each batch instead.
+- `local_results`: worker processes of this machine, started by a fork server that has
+  imported WeasyPrint and the jobs' code once (20% of a job's CPU was each worker
+  importing WeasyPrint). They do not inherit the coordinator's memory, which grows with
+  the library. The site is sent to each worker once, not with every job. A worker is
+  replaced after WORKER_JOBS jobs, on its own, because WeasyPrint keeps a little memory
+  per document (`forks.served_results`).
 - `cluster_results`: Dask distributed (`pip install '.[cluster]'`). The site (templates,
   styles) is scattered to the workers once; each job carries only its own inputs. A job
   whose worker dies is run again by Dask; one that raises is retried once, then reported.
@@ -19,17 +18,20 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from functools import partial
+from itertools import chain, islice
 
 from .errors import ConfigError, RenderError
-from .forks import fork_pool
+from .forks import served_results
 from .jobs import JobInput, JobOutput, render_job
-from .render import warm_up
+from .render import Site
 
 WORKER_JOBS = 100                   # a job is one PDF: about 100 documents a worker before it is replaced
 CLUSTER_JOBS = 500                 # jobs sent to a cluster at a time: their inputs are in memory meanwhile
+WORKER_MODULES = ["leaflet_l10n.jobs", "weasyprint"]     # imported once by the fork server, for every worker
+_site: Site | None = None           # in a worker: the site its jobs are sent without
 
 
 @dataclass(frozen=True)
@@ -51,21 +53,25 @@ class Engine:
 def local_results(jobs: Iterable[JobInput], workers: int | None = None,
                   render: Callable[[JobInput], JobOutput] = render_job) -> Iterator[JobOutput]:
     """Each job's output, rendered in worker processes of this machine that die with this one."""
-    workers = workers or os.cpu_count() or 1
     remaining = iter(jobs)
-    while batch := list(islice(remaining, WORKER_JOBS * workers)):
-        warm_up(batch[0].site)              # here, once: every forked worker starts with it
-        yield from _pool_results(batch, workers, render)
+    first = next(remaining, None)
+    if first is None:
+        return
+    sent = (dataclasses.replace(job, site=None) if job.site is first.site else job
+            for job in chain([first], remaining))           # each worker is given the site once
+    for job, future in served_results(partial(_render_with_site, site=None, render=render), sent,
+                                      workers or os.cpu_count() or 1, items_each=WORKER_JOBS,
+                                      preload=WORKER_MODULES, start=partial(_keep_site, first.site)):
+        try:
+            yield future.result()
+        except Exception as exc:           # a bug or a dead worker must not stop the other outputs
+            yield failed(job, exc)
 
 
-def _pool_results(jobs: Sequence[JobInput], workers: int, render) -> Iterator[JobOutput]:
-    with fork_pool(min(workers, len(jobs))) as pool:
-        futures = [pool.submit(render, job) for job in jobs]
-        for job, future in zip(jobs, futures):
-            try:
-                yield future.result()
-            except Exception as exc:       # a bug or a dead worker must not stop the other outputs
-                yield failed(job, exc)
+def _keep_site(site: Site) -> None:
+    """In a new worker: keep the site its jobs come without."""
+    global _site
+    _site = site
 
 
 def cluster_results(jobs: Iterable[JobInput], scheduler: str,
@@ -102,7 +108,8 @@ def cluster_results(jobs: Iterable[JobInput], scheduler: str,
 
 
 def _render_with_site(job: JobInput, site, render: Callable[[JobInput], JobOutput]) -> JobOutput:
-    return render(dataclasses.replace(job, site=site))
+    """Render a job sent without its site: the site is the one given (by Dask) or kept here."""
+    return render(job if job.site is not None else dataclasses.replace(job, site=site or _site))
 
 
 def failed(job: JobInput, exc: BaseException) -> JobOutput:

@@ -1,5 +1,13 @@
-"""Work in forked processes: the same results, in order, as done here."""
+"""Work in other processes: the same results, in order, as done here; workers that carry
+nothing they do not need, and die with the process that asked for them."""
 import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +41,88 @@ def test_an_error_in_a_worker_reaches_the_caller():
         return item
     with pytest.raises(ValueError, match="item 70"):
         forks.forked_map(refuse, list(range(100)), workers=2)
+
+
+def _where_and_how_big(item):
+    if item == "die":
+        os._exit(1)
+    status = Path("/proc/self/status").read_text()
+    return item, os.getpid(), int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) // 1024
+
+
+def _served(items, workers=2, items_each=100):
+    results = []
+    for item, future in forks.served_results(_where_and_how_big, items, workers, items_each=items_each,
+                                             preload=["leaflet_l10n.jobs"]):
+        try:
+            results.append(future.result())
+        except Exception as exc:
+            results.append((item, type(exc).__name__, None))
+    return results
+
+
+def test_served_items_come_back_in_order_from_other_processes():
+    results = _served(list(range(30)))
+    assert [item for item, _, _ in results] == list(range(30))
+    assert os.getpid() not in {pid for _, pid, _ in results}
+
+
+def test_each_served_worker_is_replaced_after_so_many_items():
+    results = _served(list(range(30)), workers=2, items_each=3)
+    by_worker = Counter(pid for _, pid, _ in results)
+    assert len(by_worker) >= 10 and max(by_worker.values()) <= 3
+
+
+def test_a_served_worker_does_not_carry_what_this_process_holds():
+    """A build's coordinator holds the library's manifest and plan; a worker forked from it
+    started with all of that in its memory, and a library's workers grew with it."""
+    ballast = bytearray(os.urandom(1)) * (300 << 20)           # 300 MiB, resident
+    sizes = [size for _, _, size in _served(list(range(4)))]
+    assert ballast[-1] == ballast[0] and max(sizes) < 200, f"workers of {sizes} MiB inherited the ballast"
+
+
+def test_a_served_worker_that_dies_fails_only_what_it_held():
+    results = _served([*range(10), "die", *range(10, 30)])
+    failed = [item for item, outcome, _ in results if outcome == "BrokenProcessPool"]
+    assert "die" in failed and len(failed) <= forks.IN_FLIGHT + 1
+    assert [item for item, *_ in results] == [*range(10), "die", *range(10, 30)]
+
+
+SERVED_FOREVER = """
+import sys, time
+from leaflet_l10n import forks
+for item, future in forks.served_results(time.sleep, [3600] * 4, 2, items_each=10):
+    pass
+"""
+
+
+def test_served_workers_die_with_the_process_that_asked_for_them():
+    process = subprocess.Popen([sys.executable, "-c", SERVED_FOREVER], start_new_session=True,
+                               env={**os.environ, "PYTHONPATH": str(Path(forks.__file__).parents[1])})
+    try:
+        deadline = time.monotonic() + 30
+        while len(_group(process.pid)) < 4 and time.monotonic() < deadline:     # itself, server, 2 workers
+            time.sleep(0.05)
+        assert len(_group(process.pid)) >= 4, "the workers never started"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + 5
+        while _group(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _group(process.pid), "served workers outlived the process that asked for them"
+    finally:
+        for pid in _group(process.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _group(group: int) -> list[int]:
+    """Live (not zombie) processes of a process group."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _, pgrp = stat.read_text().rpartition(")")[2].split()[:3]
+        except OSError:
+            continue
+        if state != "Z" and int(pgrp) == group:
+            found.append(int(stat.parent.name))
+    return found
