@@ -43,15 +43,11 @@ def forked_map(function: Callable, items: Sequence, workers: int | None = None) 
         return [function(item) for item in items]
     _function = function
     try:
-        with fork_pool(workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=die_with, initargs=(os.getpid(),)) as pool:
             return list(pool.map(_call, items, chunksize=max(1, len(items) // (workers * 4))))
     finally:
         _function = None
-
-
-def fork_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=die_with, initargs=(os.getpid(),))
 
 
 def _call(item):
