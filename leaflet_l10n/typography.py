@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+
+import icu
 
 from babel import Locale
 from babel.core import get_global
@@ -59,12 +62,20 @@ def font_stack(locale: Locale) -> str:
 
 def scan_order(languages):
     """Source language first, then Latin-script names alphabetically, then each other
-    script together (Arabic, Bengali, …), so a patient finds their script at a glance."""
+    script together (Arabic, Bengali, …), so a patient finds their script at a glance.
+    Within a script, names follow CLDR's root collation (Persian پ after ب, not after ي
+    as in code-point order): the list mixes languages, so no one language's order applies."""
+    collate = _root_collator().getSortKey
+
     def key(language):
         script = script_of(language.locale)
-        name = unicodedata.normalize("NFKD", language.native_name).casefold()
-        return (not language.is_source, script != "Latn", script, name)
+        return (not language.is_source, script != "Latn", script, collate(language.native_name))
     return sorted(languages, key=key)
+
+
+@lru_cache(maxsize=1)
+def _root_collator() -> icu.Collator:
+    return icu.Collator.createInstance(icu.Locale.getRoot())
 
 
 # CLDR numbering system → the CSS counter style that writes the same digits

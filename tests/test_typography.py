@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from babel import Locale
 
 from leaflet_l10n import load_project
@@ -37,3 +39,12 @@ def test_latin_digit_languages_are_left_alone():
     for code in ("cy", "ar", "ur", "zh_Hans", "ti"):
         assert localise_digits("22 2022", Locale.parse(code)) == "22 2022"
         assert counter_style(Locale.parse(code)) == "decimal"
+
+
+def test_names_in_one_script_follow_cldr_collation_not_code_points():
+    """Code points put Persian پ (U+067E) after every Arabic letter; CLDR puts it after ب."""
+    names = {"ps": "پښتو", "sd": "سنڌي", "bal": "بلوچی", "cy": "Cymraeg", "et": "eesti", "cs": "čeština"}
+    languages = [SimpleNamespace(locale=Locale.parse(code), is_source=False, native_name=name)
+                 for code, name in names.items()]
+    assert [language.native_name for language in scan_order(languages)] == \
+        ["čeština", "Cymraeg", "eesti", "بلوچی", "پښتو", "سنڌي"]
