@@ -82,12 +82,14 @@ class CheckCache:
             pass
 
     def save(self) -> None:
-        """Write the records that changed; not durably (no fsync): a torn record is read as
-        absent, and its results computed again."""
+        """Write the records that changed, then let go of them all: a library's records are as large
+        as its manifest, and a build holds them no longer than its gate. Not durably (no fsync):
+        a torn record is read as absent, and its results computed again."""
         for code in sorted(self._changed):
             atomic_write_text(self.folder / f"{code}.json", json.dumps(
                 {"schema": _SCHEMA, "results": self._records[code]}, ensure_ascii=False), durable=False)
         self._changed.clear()
+        self._records.clear()
 
     def _record(self, language: Language) -> dict:
         if language.code not in self._records:

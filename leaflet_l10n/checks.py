@@ -425,7 +425,7 @@ class Checker:
         """Each language's status. A catalogue unchanged since it was last checked is not read; the
         others are checked in forked workers, each entry that repeats an earlier one judged once."""
         languages, wanted = tuple(languages), tuple(domains) if domains else self.project.domains
-        pairs = [(language, domain) for language in languages for domain in wanted]
+        pairs = [(language, domain) for domain in wanted for language in languages]   # a leaflet read once
         looked_up = [self.cache.lookup(language, domain, catalog_file(self.project, domain).po_path(language.code))
                      for language, domain in pairs]
         missing = [pair for pair, (_, kept) in zip(pairs, looked_up) if kept is None]

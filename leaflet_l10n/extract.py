@@ -1,7 +1,8 @@
 """Extraction: the English as it is now, and its gettext templates (`.pot`).
 
-`read_english` reads every leaflet once per task and extracts every domain's
-template from it; checks, builds and approvals all share that one reading.
+`read_english` reads every leaflet once per task to fingerprint the English; checks,
+builds and approvals share that `English`, which reads a leaflet again when a step
+asks for it and keeps only the last few, so a library's English is never all in memory.
 `extract_leaflet` is the same extraction as a Babel extractor, registered under
 the `babel.extractors` entry point as `leaflet`, for other tools; the interface
 templates go through Jinja2's own Babel extractor.
@@ -9,10 +10,11 @@ templates go through Jinja2's own Babel extractor.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
@@ -67,12 +69,16 @@ def ui_template(project: Project) -> Catalog:
     return catalog
 
 
+KEPT_LEAFLETS = 64       # parsed leaflets an English keeps at once: a library's are read again when needed
+
+
 @dataclass(frozen=True)
 class English:
-    """The English source as it is now, read once per task."""
-    leaflets: dict[str, Leaflet]        # name → parsed leaflet
-    sources: dict[str, bytes]           # name → the bytes it was parsed from (for fingerprints)
-    templates: dict[str, Catalog]       # domain → template, the interface included
+    """The English source as it is now, read once per task. A library's leaflets are not all held:
+    each mapping reads (and parses) a leaflet when asked, keeping the last KEPT_LEAFLETS."""
+    leaflets: Mapping[str, Leaflet]     # name → parsed leaflet
+    sources: Mapping[str, bytes]        # name → the bytes it was parsed from (for fingerprints)
+    templates: Mapping[str, Catalog]    # domain → template, the interface included
     fingerprint: str                    # what an approval is recorded against
     images: dict[str, bytes]            # src (images/x.svg) → the English image, checked
 
@@ -82,25 +88,61 @@ class English:
         return {s.msgid: s for s in leaflet.segments()} if leaflet else {}
 
 
+class _Reading(NamedTuple):
+    source: bytes
+    leaflet: Leaflet
+    template: Catalog
+
+
+class _Read(Mapping):
+    """name → one part of a leaflet's reading, made when asked for."""
+
+    def __init__(self, names: tuple[str, ...], read: Callable[[str], _Reading], part: str, **more) -> None:
+        self._names, self._read, self._part, self._more = frozenset(names), read, part, more
+        self._order = names
+
+    def __getitem__(self, name: str):
+        if name in self._more:
+            return self._more[name]
+        if name not in self._names:
+            raise KeyError(name)
+        return getattr(self._read(name), self._part)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((*self._order, *self._more))
+
+    def __len__(self) -> int:
+        return len(self._names) + len(self._more)
+
+
 def read_english(project: Project) -> English:
-    """Every leaflet parsed once, and every domain's template extracted from it."""
-    sources = {name: project.leaflet_path(name).read_bytes() for name in project.leaflets}
-    leaflets = {name: leaflet_from_bytes(data, project.leaflet_path(name)) for name, data in sources.items()}
-    templates = {name: leaflet_template(project, leaflet) for name, leaflet in leaflets.items()}
-    templates[UI_DOMAIN] = ui_template(project)
-    images = {figure.src: read_image(english_image(project, figure.src), (leaflet.path, figure.segments[0].line))
-              for leaflet in leaflets.values() for figure in leaflet.images()}
-    return English(leaflets, sources, templates, source_fingerprint(templates), images)
+    """Every leaflet read once to fingerprint the English and check its images; then read again,
+    a few at a time, when a step asks for it."""
+    @lru_cache(maxsize=KEPT_LEAFLETS)
+    def read(name: str) -> _Reading:
+        source = project.leaflet_path(name).read_bytes()
+        leaflet = leaflet_from_bytes(source, project.leaflet_path(name))
+        return _Reading(source, leaflet, leaflet_template(project, leaflet))
+    names = tuple(project.leaflets)
+    templates = _Read(names, read, "template", **{UI_DOMAIN: ui_template(project)})
+    digest, images = hashlib.sha256(), {}
+    for domain in sorted(templates):              # one pass: the fingerprint, and each leaflet's images
+        _fingerprint_update(digest, domain, templates[domain])
+        if domain != UI_DOMAIN:
+            leaflet = read(domain).leaflet
+            images.update((figure.src, read_image(english_image(project, figure.src),
+                                                  (leaflet.path, figure.segments[0].line)))
+                          for figure in leaflet.images() if figure.src not in images)
+    return English(_Read(names, read, "leaflet"), _Read(names, read, "source"), templates,
+                   "sha256:" + digest.hexdigest()[:32], images)
 
 
-def source_fingerprint(templates: dict[str, Catalog]) -> str:
-    """A digest of every translatable English string: any change makes an approval stale."""
-    digest = hashlib.sha256()
-    for domain in sorted(templates):
-        for message in templates[domain]:
-            if message.id:
-                digest.update("\x1f".join((domain, *catalogs.ids_of(message))).encode("utf-8") + b"\x1e")
-    return "sha256:" + digest.hexdigest()[:32]
+def _fingerprint_update(digest, domain: str, template: Catalog) -> None:
+    """Add every translatable English string of a domain to the fingerprint: any change to one
+    makes an approval stale."""
+    for message in template:
+        if message.id:
+            digest.update("\x1f".join((domain, *catalogs.ids_of(message))).encode("utf-8") + b"\x1e")
 
 
 def extract(project: Project) -> dict[str, bool]:

@@ -1,4 +1,5 @@
 import subprocess
+import sys
 from importlib.metadata import entry_points
 
 import polib
@@ -91,3 +92,30 @@ def test_leaflet_text_with_a_percent_sign_is_not_a_python_format(mini):
     po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: pl\\n"\n\n'
                   '#, no-python-format\nmsgid "Take 50% of the dose."\nmsgstr "Przyjmij połowę (50 %) dawki."\n')
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True).returncode == 0
+
+
+def test_a_library_english_is_read_a_few_leaflets_at_a_time(mini, monkeypatch):
+    """A thousand parsed leaflets held for a whole task made a check's memory grow with the
+    library; an English keeps only the last few, and reads the others again when asked."""
+    import gc
+
+    from leaflet_l10n.extract import read_english
+    from leaflet_l10n.source import Leaflet
+    text = (mini / "source/leaflets/sample.md").read_text()
+    for n in range(6):
+        (mini / f"source/leaflets/copy{n}.md").write_text(text.replace("# ", f"# Copy {n}: ", 1))
+    project = load_project(mini)
+    whole = read_english(project)
+    monkeypatch.setattr(sys.modules["leaflet_l10n.extract"], "KEPT_LEAFLETS", 2)
+    english = read_english(project)
+    titles, held = {}, []
+    for name, leaflet in english.leaflets.items():
+        titles[name] = leaflet.title.msgid
+        del leaflet
+        gc.collect()
+        held.append(sum(isinstance(thing, Leaflet) for thing in gc.get_objects()))
+    assert titles == {name: leaflet.title.msgid for name, leaflet in whole.leaflets.items()} and len(titles) == 7
+    assert max(held) - len(whole.leaflets) <= 2 < len(titles)
+    assert english.fingerprint == whole.fingerprint and english.images == whole.images
+    assert {d: [(m.id, m.locations, m.auto_comments) for m in english.templates[d]] for d in english.templates} \
+        == {d: [(m.id, m.locations, m.auto_comments) for m in whole.templates[d]] for d in whole.templates}

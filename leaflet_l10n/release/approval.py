@@ -1,7 +1,7 @@
 """The human steps of a release: a reviewer approves a language, a publisher publishes it.
 
 An approval is recorded against the fingerprint of every translatable English
-string (`extract.source_fingerprint`), so any change to the source after approval
+string (`extract.English.fingerprint`), so any change to the source after approval
 makes the language stale until it is approved again. The English it covered is
 kept in `locales/<lang>/approved-source.json`, so the next reviewer sees what changed.
 """
