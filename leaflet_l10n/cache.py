@@ -1,7 +1,7 @@
 """Results kept by the bytes they come from, so an unchanged input is not read again.
 
-A catalogue's check result is a function of its bytes, its domain's English template,
-the glossary, its language and the package's code. `CheckCache` keeps each (language,
+A catalogue's check result is a function of its bytes, its domain's English template
+(`extract.English.template_digests`), the glossary, its language and the package's code. `CheckCache` keeps each (language,
 domain) result under a digest of all of them, in one record per language
 (`build/.cache/checks/<code>.json`), as JSON with paths relative to the project: a
 cache restored at another path still serves, and a tampered one cannot run code (a
@@ -12,10 +12,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-
-from babel.messages.catalog import Catalog
 
 from .config import Language, Project
 from .fileio import atomic_write_text
@@ -37,35 +36,23 @@ def package_digest() -> bytes:
     return digest.digest()
 
 
-def template_digest(template: Catalog) -> bytes:
-    """What a catalogue is checked against: each English string, where it is, and its notes."""
-    digest = hashlib.sha256()
-    for message in template:
-        digest.update(repr((message.id, message.context, message.locations, message.auto_comments,
-                            sorted(message.flags))).encode("utf-8"))
-    return digest.digest()
-
-
 class CheckCache:
     """Each catalogue's check result, kept under the digest of everything it depends on: one
     record per language (a library has thousands of catalogues, and a file each is slow to write)."""
 
-    def __init__(self, project: Project, templates: dict[str, Catalog], glossary: Glossary) -> None:
+    def __init__(self, project: Project, template_digests: Mapping[str, bytes], glossary: Glossary) -> None:
         self.root, self.folder = project.root, project.build_paths.root / ".cache" / "checks"
-        self.templates = templates
+        self.template_digests = template_digests         # domain → what its catalogues are checked against
         self.common = hashlib.sha256(package_digest() + json.dumps(
             dataclasses.asdict(glossary), sort_keys=True, default=str).encode()).digest()
-        self._template_digests: dict[str, bytes] = {}
         self._records: dict[str, dict] = {}           # language → domain → {"key", "status"}
         self._changed: set[str] = set()
 
     def lookup(self, language: Language, domain: str, path: Path) -> tuple[str, CatalogStatus | None]:
         """The key of this catalogue's bytes and everything else its result depends on, and the
         result kept under it, if any."""
-        if domain not in self._template_digests:
-            self._template_digests[domain] = template_digest(self.templates[domain])
         data = path.read_bytes() if path.is_file() else b""
-        key = hashlib.sha256(self.common + self._template_digests[domain] + language.code.encode()
+        key = hashlib.sha256(self.common + self.template_digests[domain] + language.code.encode()
                              + b"\0" + path.is_file().to_bytes(1, "big") + data).hexdigest()
         kept = self._record(language).get(domain)
         try:

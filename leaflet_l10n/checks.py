@@ -408,7 +408,7 @@ class Checker:
         self.project = project
         self.english = read_english(project)
         self.glossary = load_glossary(project.locales_dir)
-        self.cache = CheckCache(project, self.english.templates, self.glossary)
+        self.cache = CheckCache(project, self.english.template_digests, self.glossary)
 
     @property
     def fingerprint(self) -> str:

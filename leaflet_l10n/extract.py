@@ -81,6 +81,7 @@ class English:
     templates: Mapping[str, Catalog]    # domain → template, the interface included
     fingerprint: str                    # what an approval is recorded against
     images: dict[str, bytes]            # src (images/x.svg) → the English image, checked
+    template_digests: dict[str, bytes]  # domain → what its catalogues are checked against (`template_digest`)
 
     def segments(self, domain: str) -> dict:
         """msgid → segment of a leaflet; empty for the interface, whose strings have no segments."""
@@ -125,16 +126,26 @@ def read_english(project: Project) -> English:
         return _Reading(source, leaflet, leaflet_template(project, leaflet))
     names = tuple(project.leaflets)
     templates = _Read(names, read, "template", **{UI_DOMAIN: ui_template(project)})
-    digest, images = hashlib.sha256(), {}
-    for domain in sorted(templates):              # one pass: the fingerprint, and each leaflet's images
+    digest, images, template_digests = hashlib.sha256(), {}, {}
+    for domain in sorted(templates):              # one pass: the fingerprints, and each leaflet's images
         _fingerprint_update(digest, domain, templates[domain])
+        template_digests[domain] = template_digest(templates[domain])
         if domain != UI_DOMAIN:
             leaflet = read(domain).leaflet
             images.update((figure.src, read_image(english_image(project, figure.src),
                                                   (leaflet.path, figure.segments[0].line)))
                           for figure in leaflet.images() if figure.src not in images)
     return English(_Read(names, read, "leaflet"), _Read(names, read, "source"), templates,
-                   "sha256:" + digest.hexdigest()[:32], images)
+                   "sha256:" + digest.hexdigest()[:32], images, template_digests)
+
+
+def template_digest(template: Catalog) -> bytes:
+    """What a catalogue is checked against: each English string, where it is, and its notes."""
+    digest = hashlib.sha256()
+    for message in template:
+        digest.update(repr((message.id, message.context, message.locations, message.auto_comments,
+                            sorted(message.flags))).encode("utf-8"))
+    return digest.digest()
 
 
 def _fingerprint_update(digest, domain: str, template: Catalog) -> None:
