@@ -121,6 +121,7 @@ def build(project: Project, codes: list[str] | None = None, leaflets: list[str] 
           engine: Engine = Engine(), shard: Shard | None = None, checker: Checker | None = None) -> BuildResult:
     """Build the selected outputs, rendering them where the engine says. A shard builds its
     part of them and records it for `merge_shards`, which publishes."""
+    engine.prepare()
     checker = checker or Checker(project)
     gate = release_gate(project, checker)
     selection = Selection(project.select_languages(codes), project.select_leaflets(leaflets), shard)

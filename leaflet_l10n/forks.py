@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import threading
@@ -60,8 +61,7 @@ def served_results(function: Callable, items: Iterable, workers: int, *, items_e
     """Each item and the finished future of `function(item)`, in order, from `workers` processes the
     fork server starts (importing `preload` once, for all; each new worker then calls `start`).
     A worker is replaced after `items_each` items. A worker that dies fails only the items it held."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(preload))       # read when the server starts: once a process
+    context = start_server(preload)
 
     def new_worker() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(1, mp_context=context, initializer=_start_served,
@@ -88,6 +88,15 @@ def served_results(function: Callable, items: Iterable, workers: int, *, items_e
 
 
 _END = object()
+
+
+def start_server(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
+    """The fork server's context. The server is started now if it is not running (once a
+    process, importing `preload`), so that it gets ready while this process does other work."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    multiprocessing.forkserver.ensure_running()
+    return context
 
 
 class _Slot:

@@ -24,7 +24,7 @@ from functools import partial
 from itertools import chain, islice
 
 from .errors import ConfigError, RenderError
-from .forks import served_results
+from .forks import served_results, start_server
 from .jobs import JobInput, JobOutput, render_job
 from .render import Site
 
@@ -40,6 +40,11 @@ class Engine:
     workers: int | None = None                    # processes on this machine; default one per core
     scheduler: str | None = None                  # a Dask scheduler's address: run there instead
     progress: Callable[[int, int], None] | None = None   # (done, total) after each job
+
+    def prepare(self) -> None:
+        """Start this machine's worker server, so it imports WeasyPrint while the build checks and plans."""
+        if not self.scheduler:
+            start_server(WORKER_MODULES)
 
     def results(self, jobs: Iterable[JobInput], total: int) -> Iterator[JobOutput]:
         """Each job's output, in order; jobs are taken from `jobs` a batch at a time."""
