@@ -47,7 +47,7 @@ class Engine:
             start_server(WORKER_MODULES)
 
     def results(self, jobs: Iterable[JobInput], total: int) -> Iterator[JobOutput]:
-        """Each job's output, in order; jobs are taken from `jobs` a batch at a time."""
+        """Each job's output, in order; `jobs` is read only a little ahead of the workers."""
         results = cluster_results(jobs, self.scheduler) if self.scheduler else local_results(jobs, self.workers)
         for done, result in enumerate(results, 1):
             if self.progress:
