@@ -1,6 +1,7 @@
 """End to end: the real tasks on a copy of the miniature project."""
 import hashlib
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -179,6 +180,28 @@ def test_an_unexpected_error_in_one_job_leaves_every_other_output_built(mini, mo
     assert "MemoryError: out of memory" in str(result.failures[0])
     assert result.failures[0].path == mini / "locales/cy/LC_MESSAGES/sample.po"
     assert json.loads((mini / "build/manifest.json").read_text())["outputs"]
+
+
+def _report_where_it_ran(job):
+    from leaflet_l10n.errors import RenderError
+    from leaflet_l10n.jobs import JobOutput
+    peak = int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read()).group(1)) >> 10
+    return JobOutput(error=RenderError(f"parent {os.getppid()}, {peak} MiB"))
+
+
+def test_a_build_renders_in_workers_that_do_not_carry_the_coordinator_memory(mini, monkeypatch):
+    """The coordinator's memory grows with the library (its manifest and plan); a worker forked
+    from it carried all of it, and a 1,000-leaflet library's workers reached 715 MiB."""
+    from functools import partial
+
+    from leaflet_l10n import build, load_project, runners
+    monkeypatch.setattr(runners, "local_results", partial(runners.local_results, render=_report_where_it_ran))
+    ballast = bytearray(os.urandom(1)) * (300 << 20)          # 300 MiB, resident: a library's coordinator
+    failures = [str(error) for error in build(load_project(mini)).failures]
+    assert ballast[0] == ballast[-1] and len(failures) == 2
+    parents = {int(re.search(r"parent (\d+)", failure).group(1)) for failure in failures}
+    peaks = [int(re.search(r"(\d+) MiB", failure).group(1)) for failure in failures]
+    assert os.getpid() not in parents and max(peaks) < 250, failures
 
 
 def test_an_output_changed_since_the_manifest_was_written_is_made_again(mini):
