@@ -128,8 +128,9 @@ def read_english(project: Project) -> English:
     templates = _Read(names, read, "template", **{UI_DOMAIN: ui_template(project)})
     digest, images, template_digests = hashlib.sha256(), {}, {}
     for domain in sorted(templates):              # one pass: the fingerprints, and each leaflet's images
-        _fingerprint_update(digest, domain, templates[domain])
-        template_digests[domain] = template_digest(templates[domain])
+        template = templates[domain]
+        _fingerprint_update(digest, domain, template)
+        template_digests[domain] = template_digest(template)
         if domain != UI_DOMAIN:
             leaflet = read(domain).leaflet
             images.update((figure.src, read_image(english_image(project, figure.src),

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import icu
-
 from babel import Locale
 from babel.core import get_global
 

@@ -1,7 +1,9 @@
-"""Reading outputs as a patient's tools would: PDF text, metadata and objects."""
+"""Reading outputs as a patient's tools would (PDF text, metadata and objects), and the
+processes a run leaves behind."""
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
 import subprocess
@@ -133,3 +135,23 @@ def _mcids(element) -> list[int]:
     from leaflet_l10n.pdf_structure import _kids
     return [kid if isinstance(kid, int) else int(kid.MCID) for kid in _kids(element)
             if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR")]
+
+
+def processes(*, group: int | None = None, parent: int | None = None) -> list[int]:
+    """Live processes (not zombies) of a process group, or children of a process."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                stat = Path("/proc", name, "stat").read_text()
+            except OSError:
+                continue
+            state, ppid, pgrp = stat.rpartition(")")[2].split()[:3]
+            if state != "Z" and (int(pgrp) == group or int(ppid) == parent):
+                found.append(int(name))
+    return found
+
+
+def peak_memory_mib() -> int:
+    """This process's peak resident memory (VmHWM), in MiB."""
+    return int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) >> 10

@@ -10,7 +10,7 @@ import polib
 import pytest
 
 from conftest import run_task
-from helpers import pdf_info, pdf_tags, pdf_text
+from helpers import pdf_info, pdf_tags, pdf_text, peak_memory_mib
 
 
 def test_build_writes_every_language_as_html_and_pdf_and_an_index(mini):
@@ -185,8 +185,7 @@ def test_an_unexpected_error_in_one_job_leaves_every_other_output_built(mini, mo
 def _report_where_it_ran(job):
     from leaflet_l10n.errors import RenderError
     from leaflet_l10n.jobs import JobOutput
-    peak = int(re.search(r"VmHWM:\s+(\d+)", open("/proc/self/status").read()).group(1)) >> 10
-    return JobOutput(error=RenderError(f"parent {os.getppid()}, {peak} MiB"))
+    return JobOutput(error=RenderError(f"parent {os.getppid()}, {peak_memory_mib()} MiB"))
 
 
 def test_a_build_renders_in_workers_that_do_not_carry_the_coordinator_memory(mini, monkeypatch):

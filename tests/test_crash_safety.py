@@ -45,6 +45,7 @@ import polib
 import pytest
 
 from conftest import fill
+from helpers import processes
 from leaflet_l10n import extract, load_project, update
 from leaflet_l10n.errors import CatalogError
 from leaflet_l10n.fileio import PARTIAL_SUFFIX, partial_files
@@ -538,21 +539,6 @@ def test_killed_writing_tasks_lose_nothing(project):
     assert all(loop.kills[operation] >= count for operation, count in wanted.items())
 
 
-def _processes(*, group: int | None = None, parent: int | None = None) -> list[int]:
-    """Live processes (not zombies) of a process group, or children of a process."""
-    found = []
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                stat = Path("/proc", name, "stat").read_text()
-            except OSError:
-                continue
-            state, ppid, pgrp = stat.rpartition(")")[2].split()[:3]
-            if state != "Z" and (int(pgrp) == group or int(ppid) == parent):
-                found.append(int(name))
-    return found
-
-
 @pytest.mark.slow
 def test_killing_the_build_process_stops_its_workers(project):
     """`kill -9 <pid>` of a build (or the OOM killer) kills only that process. Its worker
@@ -564,18 +550,18 @@ def test_killing_the_build_process_stops_its_workers(project):
     process, _ = _start(project, ("build",))
     try:
         deadline = time.monotonic() + 60
-        while not _processes(parent=process.pid) and process.poll() is None and time.monotonic() < deadline:
+        while not processes(parent=process.pid) and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.002)
         _wait_for_writes(process, watched, 1, seconds=1.0)    # let them render: until one writes
-        if process.poll() is not None or not _processes(parent=process.pid):
+        if process.poll() is not None or not processes(parent=process.pid):
             raise RuntimeError("the build finished before its workers could be caught working")
         os.kill(process.pid, signal.SIGKILL)      # the task's own process only
         process.wait(timeout=60)                  # not communicate(): the workers hold its pipes open
         killed_at = time.time()
         deadline = time.monotonic() + 5
-        while _processes(group=process.pid) and time.monotonic() < deadline:
+        while processes(group=process.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        survivors = _processes(group=process.pid)
+        survivors = processes(group=process.pid)
         written = sorted(path.relative_to(project).as_posix() for path in (project / "build").rglob("*")
                          if path.is_file() and path.stat().st_mtime > killed_at)
         assert not survivors, (f"{len(survivors)} worker process(es) of the killed build still run 5 s later "

@@ -1,7 +1,6 @@
 """Work in other processes: the same results, in order, as done here; workers that carry
 nothing they do not need, and die with the process that asked for them."""
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import peak_memory_mib, processes
 from leaflet_l10n import forks
 
 
@@ -46,8 +46,7 @@ def test_an_error_in_a_worker_reaches_the_caller():
 def _where_and_how_big(item):
     if item == "die":
         os._exit(1)
-    status = Path("/proc/self/status").read_text()
-    return item, os.getpid(), int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) // 1024
+    return item, os.getpid(), peak_memory_mib()
 
 
 def _served(items, workers=2, items_each=100):
@@ -101,28 +100,16 @@ def test_served_workers_die_with_the_process_that_asked_for_them():
                                env={**os.environ, "PYTHONPATH": str(Path(forks.__file__).parents[1])})
     try:
         deadline = time.monotonic() + 30
-        while len(_group(process.pid)) < 4 and time.monotonic() < deadline:     # itself, server, 2 workers
+        while len(processes(group=process.pid)) < 4 and time.monotonic() < deadline:     # itself, server, 2 workers
             time.sleep(0.05)
-        assert len(_group(process.pid)) >= 4, "the workers never started"
+        assert len(processes(group=process.pid)) >= 4, "the workers never started"
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         deadline = time.monotonic() + 5
-        while _group(process.pid) and time.monotonic() < deadline:
+        while processes(group=process.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not _group(process.pid), "served workers outlived the process that asked for them"
+        assert not processes(group=process.pid), "served workers outlived the process that asked for them"
     finally:
-        for pid in _group(process.pid):
+        for pid in processes(group=process.pid):
             os.kill(pid, signal.SIGKILL)
 
-
-def _group(group: int) -> list[int]:
-    """Live (not zombie) processes of a process group."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, _, pgrp = stat.read_text().rpartition(")")[2].split()[:3]
-        except OSError:
-            continue
-        if state != "Z" and int(pgrp) == group:
-            found.append(int(stat.parent.name))
-    return found
