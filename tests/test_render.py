@@ -3,7 +3,7 @@ import re
 import pytest
 
 from helpers import pdf_info, pdf_objects, pdf_text
-from leaflet_l10n import build, load_project
+from leaflet_l10n import build, load_project, render
 from leaflet_l10n.render import css_string, page_counter
 
 
@@ -84,3 +84,36 @@ def test_running_heads_and_page_numbers_are_artifacts_and_every_tag_is_in_the_tr
             assert any(str(operator) == "BMC" and operands[0] == pikepdf.Name.Artifact
                        for operands, operator in operations)
     assert "Tudalen 1 o 1" in pdf_text(mini / "build/cy/sample.pdf") or "Page 1 of 1" in pdf_text(mini / "build/cy/sample.pdf")
+
+
+@pytest.fixture
+def rich_pages(rich, monkeypatch) -> list[str]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")      # the same bytes on both sides
+    build(load_project(rich), ["en", "ar", "ur"])
+    return [(rich / f"build/{code}/bowel-preparation.html").read_text() for code in ("en", "ar", "ur")]
+
+
+def test_a_pdf_is_the_one_weasyprint_makes_of_the_page_with_its_styles_in_place(rich_pages, monkeypatch):
+    ours = [render.pdf_bytes(html, where="page") for html in rich_pages]
+    monkeypatch.setattr(render, "_styles_apart", lambda html: (html, []))
+    assert ours == [render.pdf_bytes(html, where="page") for html in rich_pages]
+
+
+def test_the_site_stylesheet_is_parsed_once_for_every_pdf_a_worker_makes(rich_pages, monkeypatch):
+    import tinycss2
+    parsed, parse = [], tinycss2.parse_stylesheet
+    monkeypatch.setattr(tinycss2, "parse_stylesheet", lambda css, *a, **k: parsed.append(css) or parse(css, *a, **k))
+    render._stylesheet.cache_clear()
+    for html in rich_pages:
+        render.pdf_bytes(html, where="page")
+    assert sum(".callout" in css for css in parsed) == 1, "leaflet.css, once for three pages"
+
+
+def test_a_page_with_other_author_styles_keeps_its_cascade(tmp_path):
+    """A style attribute's !important beats a stylesheet's as author, but not as user: such a page
+    is rendered with its styles where they are."""
+    html = ('<!doctype html><html lang="en"><head><title>t</title><style>p { color: #ff0000 !important }</style>'
+            '</head><body><p style="color: #0000ff !important">Blue</p></body></html>')
+    (tmp_path / "page.pdf").write_bytes(render.pdf_bytes(html, where="page"))
+    page = pdf_objects(tmp_path / "page.pdf")
+    assert b"0 0 1 rg" in page and b"1 0 0 rg" not in page
