@@ -183,7 +183,7 @@ def pdf_bytes(html: str, *, where: str) -> bytes:
         # Nothing is fetched: images travel inside the page as data: URLs.
         page, stylesheets = _styles_apart(html)
         data = HTML(string=page, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"})
-                    ).write_pdf(stylesheets=stylesheets, **PDF_OPTIONS)
+                    ).write_pdf(stylesheets=stylesheets, font_config=_fonts(), **PDF_OPTIONS)
     if missing:
         char, code = missing[0]
         raise MissingGlyphError(
@@ -205,4 +205,13 @@ def _styles_apart(html: str) -> tuple[str, list]:
 @lru_cache(maxsize=8)
 def _stylesheet(text: str):
     from weasyprint import CSS, URLFetcher
-    return CSS(string=text, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+    return CSS(string=text, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"}), font_config=_fonts())
+
+
+@lru_cache(maxsize=1)
+def _fonts():
+    """One font configuration per process. WeasyPrint's default, a new one per document, loads
+    every installed font again and keeps a little of each: a seventh of the time, and memory
+    that grew by a third over a hundred PDFs."""
+    from weasyprint.text.fonts import FontConfiguration
+    return FontConfiguration()

@@ -93,9 +93,11 @@ def rich_pages(rich, monkeypatch) -> list[str]:
     return [(rich / f"build/{code}/bowel-preparation.html").read_text() for code in ("en", "ar", "ur")]
 
 
-def test_a_pdf_is_the_one_weasyprint_makes_of_the_page_with_its_styles_in_place(rich_pages, monkeypatch):
+def test_a_pdf_is_the_one_weasyprint_makes_of_the_page_alone(rich_pages, monkeypatch):
+    """Styles parsed once and fonts loaded once change nothing in what a patient gets."""
     ours = [render.pdf_bytes(html, where="page") for html in rich_pages]
     monkeypatch.setattr(render, "_styles_apart", lambda html: (html, []))
+    monkeypatch.setattr(render, "_fonts", lambda: None)        # WeasyPrint's default: new fonts per PDF
     assert ours == [render.pdf_bytes(html, where="page") for html in rich_pages]
 
 
@@ -117,3 +119,14 @@ def test_a_page_with_other_author_styles_keeps_its_cascade(tmp_path):
     (tmp_path / "page.pdf").write_bytes(render.pdf_bytes(html, where="page"))
     page = pdf_objects(tmp_path / "page.pdf")
     assert b"0 0 1 rg" in page and b"1 0 0 rg" not in page
+
+
+def test_a_worker_loads_the_installed_fonts_once_for_every_pdf(rich_pages, monkeypatch):
+    from weasyprint.text import fonts
+    made, make = [], fonts.FontConfiguration.__init__
+    monkeypatch.setattr(fonts.FontConfiguration, "__init__", lambda self: made.append(1) or make(self))
+    render._fonts.cache_clear()
+    render._stylesheet.cache_clear()
+    for html in rich_pages:
+        render.pdf_bytes(html, where="page")
+    assert len(made) == 1
