@@ -29,9 +29,11 @@ _NOTDEF = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTA
 _PAGE_FIELDS = re.compile(r"\{(page|pages)\}")
 _PAGE_LANGUAGE = re.compile(r'<html[^>]*\slang="([^"]*)"')
 _STYLE_ELEMENT = re.compile(r"<style>(.*?)</style\s*>", re.DOTALL | re.IGNORECASE)
-# Author styles besides plain <style> elements: against these, moving ours to the user origin
-# would change which declaration wins, so such a page keeps its styles where they are.
-_OTHER_STYLES = re.compile(r"<link\b[^>]*stylesheet|<style\b(?!>)|\sstyle\s*=", re.IGNORECASE)
+# Author styles besides plain <style> elements (against these, moving ours to the user origin
+# would change which declaration wins), and places where "<style>" may not be one: such a
+# page keeps its styles where they are (tests/fixtures/style-cases.toml).
+_STYLES_IN_PLACE = re.compile(r"<link\b[^>]*stylesheet|<style\b(?!>)|\sstyle\s*="
+                              r"|<!--|<(?:noscript|template|svg|math)\b", re.IGNORECASE)
 
 
 def css_string(text: str) -> str:
@@ -197,7 +199,7 @@ def _styles_apart(html: str) -> tuple[str, list]:
     """The page without its <style> elements, and their stylesheets in the same order, each parsed
     once per process: parsing the site's stylesheet was a tenth of every PDF. With every author
     style among them, the cascade is unchanged (user beats user agent as author does)."""
-    if _OTHER_STYLES.search(html):
+    if _STYLES_IN_PLACE.search(html):
         return html, []
     return _STYLE_ELEMENT.sub("", html), [_stylesheet(text) for text in _STYLE_ELEMENT.findall(html)]
 

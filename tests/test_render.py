@@ -1,7 +1,9 @@
 import re
+import tomllib
 
 import pytest
 
+from conftest import FIXTURES
 from helpers import pdf_info, pdf_objects, pdf_text
 from leaflet_l10n import build, load_project, render
 from leaflet_l10n.render import css_string, page_counter
@@ -111,14 +113,16 @@ def test_the_site_stylesheet_is_parsed_once_for_every_pdf_a_worker_makes(rich_pa
     assert sum(".callout" in css for css in parsed) == 1, "leaflet.css, once for three pages"
 
 
-def test_a_page_with_other_author_styles_keeps_its_cascade(tmp_path):
-    """A style attribute's !important beats a stylesheet's as author, but not as user: such a page
-    is rendered with its styles where they are."""
-    html = ('<!doctype html><html lang="en"><head><title>t</title><style>p { color: #ff0000 !important }</style>'
-            '</head><body><p style="color: #0000ff !important">Blue</p></body></html>')
-    (tmp_path / "page.pdf").write_bytes(render.pdf_bytes(html, where="page"))
-    page = pdf_objects(tmp_path / "page.pdf")
-    assert b"0 0 1 rg" in page and b"1 0 0 rg" not in page
+STYLE_CASES = tomllib.loads((FIXTURES / "style-cases.toml").read_text(encoding="utf-8"))["case"]
+
+
+@pytest.mark.parametrize("case", STYLE_CASES, ids=[case["name"] for case in STYLE_CASES])
+def test_a_page_whose_styles_must_stay_in_place_renders_as_weasyprint_renders_it(case, monkeypatch):
+    html = f'<!doctype html><html lang="en"><head><title>t</title>{case["html"]}</body></html>'
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    ours = render.pdf_bytes(html, where="page")
+    monkeypatch.setattr(render, "_styles_apart", lambda html: (html, []))
+    assert ours == render.pdf_bytes(html, where="page")
 
 
 def test_a_worker_loads_the_installed_fonts_once_for_every_pdf(rich_pages, monkeypatch):
