@@ -2,6 +2,8 @@ import re
 import tomllib
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from helpers import pdf_info, pdf_objects, pdf_text
@@ -134,3 +136,23 @@ def test_a_worker_loads_the_installed_fonts_once_for_every_pdf(rich_pages, monke
     for html in rich_pages:
         render.pdf_bytes(html, where="page")
     assert len(made) == 1
+
+
+STYLE_FRAGMENTS = ["<p>Text</p>", "<style>p { color: #ff0000 }</style>", "<STYLE>p { color: #00ff00 }</STYLE >",
+                   "<style>p { color: #0000ff !important }</style>", '<p style="color: #ff00ff">Text</p>',
+                   "<!-- <style>p { color: #00ffff }</style> -->", "<style>@page { size: A6 }</style>",
+                   "<template><style>p { color: #ffff00 }</style></template>", "<h1>Heading</h1>"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(head=st.lists(st.sampled_from(STYLE_FRAGMENTS), max_size=3),
+       body=st.lists(st.sampled_from(STYLE_FRAGMENTS), min_size=1, max_size=4))
+def test_any_page_renders_as_weasyprint_renders_it_alone(head, body, monkeypatch):
+    """Fuzzing the split of a page from its styles: whatever the fragments, the same PDF."""
+    html = (f'<!doctype html><html lang="en"><head><title>t</title>{"".join(head)}</head>'
+            f'<body>{"".join(body)}</body></html>')
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    ours = render.pdf_bytes(html, where="page")
+    with monkeypatch.context() as plain:
+        plain.setattr(render, "_styles_apart", lambda html: (html, []))
+        assert ours == render.pdf_bytes(html, where="page")
