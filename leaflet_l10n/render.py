@@ -28,12 +28,10 @@ LARGE_PRINT_SUFFIX = "-large-print"
 _NOTDEF = re.compile(r'unsupported by fonts: "(.*)" \(U\+([0-9A-F]+)\)', re.DOTALL)
 _PAGE_FIELDS = re.compile(r"\{(page|pages)\}")
 _PAGE_LANGUAGE = re.compile(r'<html[^>]*\slang="([^"]*)"')
-_STYLE_ELEMENT = re.compile(r"<style>(.*?)</style\s*>", re.DOTALL | re.IGNORECASE)
-# Author styles besides plain <style> elements (against these, moving ours to the user origin
-# would change which declaration wins), and places where "<style>" may not be one: such a
-# page keeps its styles where they are (tests/fixtures/style-cases.toml).
-_STYLES_IN_PLACE = re.compile(r"<link\b[^>]*stylesheet|<style\b(?!>)|\sstyle\s*="
-                              r"|<!--|<(?:noscript|template|svg|math)\b", re.IGNORECASE)
+# What a stylesheet shares with the page's other stylesheets, or with later pages through the
+# fonts: a stylesheet holding any of these stays in its page (see `_styles_taken`).
+_SHARED_AT_RULES = {"import", "font-face", "layer", "counter-style", "color-profile"}
+_EMPTY_PSEUDO_CLASSES = {"empty", "blank"}        # a <style> taken out is left empty
 
 
 def css_string(text: str) -> str:
@@ -183,9 +181,10 @@ def pdf_bytes(html: str, *, where: str) -> bytes:
         # No base URL: a relative link stays relative, as in the HTML beside the PDF, instead of
         # becoming a file:// link to the build machine. Styles and fonts need none.
         # Nothing is fetched: images travel inside the page as data: URLs.
-        page, stylesheets = _styles_apart(html)
-        data = HTML(string=page, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"})
-                    ).write_pdf(stylesheets=stylesheets, font_config=_fonts(), **PDF_OPTIONS)
+        document = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+        taken = _styles_taken(document)
+        kept = {"stylesheets": taken, "font_config": _fonts()} if taken is not None else {}
+        data = document.write_pdf(**kept, **PDF_OPTIONS)
     if missing:
         char, code = missing[0]
         raise MissingGlyphError(
@@ -195,19 +194,49 @@ def pdf_bytes(html: str, *, where: str) -> bytes:
     return repair(data, html, record.texts)
 
 
-def _styles_apart(html: str) -> tuple[str, list]:
-    """The page without its <style> elements, and their stylesheets in the same order, each parsed
-    once per process: parsing the site's stylesheet was a tenth of every PDF. With every author
-    style among them, the cascade is unchanged (user beats user agent as author does)."""
-    if _STYLES_IN_PLACE.search(html):
-        return html, []
-    return _STYLE_ELEMENT.sub("", html), [_stylesheet(text) for text in _STYLE_ELEMENT.findall(html)]
+def _styles_taken(document) -> list | None:
+    """The page's stylesheets, each parsed once per process, taken out of the page: parsing the
+    site's stylesheet was a tenth of every PDF. Each <style> is left in place, empty, so selectors
+    see the same elements; as user stylesheets, with every author style among them, the cascade is
+    unchanged. None, and WeasyPrint's own way, for a page where this could change what it shows
+    (tests/fixtures/style-cases.toml)."""
+    found = [wrapper.etree_element for wrapper in document.wrapper_element.query_all("style", "link")]
+    styles = [element for element in found if element.tag == "style"]      # as WeasyPrint reads them
+    if any("stylesheet" in element.get("rel", "").lower().split() for element in found if element.tag == "link") \
+            or any(element.attrib or len(element) for element in styles) \
+            or any("style" in element.attrib for element in document.etree_element.iter()):
+        return None             # a linked stylesheet, a <style> with a media or type, a style attribute
+    sheets = [_stylesheet(element.text or "") for element in styles]
+    if None in sheets:
+        return None
+    for element in styles:
+        element.text = None
+    return sheets
 
 
 @lru_cache(maxsize=8)
 def _stylesheet(text: str):
+    """`text` parsed as a user stylesheet; None if it holds what it would share (`_SHARED_AT_RULES`)
+    or selects a <style> by its emptiness."""
+    import tinycss2
     from weasyprint import CSS, URLFetcher
-    return CSS(string=text, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"}), font_config=_fonts())
+    if _shares_or_sees_empty(tinycss2.parse_stylesheet(text)):
+        return None
+    return CSS(string=text, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+
+
+def _shares_or_sees_empty(nodes) -> bool:
+    previous = None
+    for node in nodes:
+        if node.type == "at-rule" and node.lower_at_keyword in _SHARED_AT_RULES \
+                or node.type == "at-keyword" and node.lower_value in _SHARED_AT_RULES \
+                or node.type == "ident" and node.lower_value in _EMPTY_PSEUDO_CLASSES \
+                and previous is not None and previous.type == "literal" and previous.value == ":":
+            return True
+        if any(_shares_or_sees_empty(getattr(node, part, None) or ()) for part in ("prelude", "content", "arguments")):
+            return True
+        previous = node
+    return False
 
 
 @lru_cache(maxsize=1)

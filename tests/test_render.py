@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from helpers import pdf_info, pdf_objects, pdf_text
-from leaflet_l10n import build, load_project, render
+from leaflet_l10n import MissingGlyphError, build, load_project, render
 from leaflet_l10n.render import css_string, page_counter
 
 
@@ -100,15 +100,15 @@ def rich_pages(rich, monkeypatch) -> list[str]:
 def test_a_pdf_is_the_one_weasyprint_makes_of_the_page_alone(rich_pages, monkeypatch):
     """Styles parsed once and fonts loaded once change nothing in what a patient gets."""
     ours = [render.pdf_bytes(html, where="page") for html in rich_pages]
-    monkeypatch.setattr(render, "_styles_apart", lambda html: (html, []))
-    monkeypatch.setattr(render, "_fonts", lambda: None)        # WeasyPrint's default: new fonts per PDF
+    monkeypatch.setattr(render, "_styles_taken", lambda document: None)     # WeasyPrint's own way
     assert ours == [render.pdf_bytes(html, where="page") for html in rich_pages]
 
 
 def test_the_site_stylesheet_is_parsed_once_for_every_pdf_a_worker_makes(rich_pages, monkeypatch):
-    import tinycss2
-    parsed, parse = [], tinycss2.parse_stylesheet
-    monkeypatch.setattr(tinycss2, "parse_stylesheet", lambda css, *a, **k: parsed.append(css) or parse(css, *a, **k))
+    import weasyprint
+    parsed, make = [], weasyprint.CSS.__init__
+    monkeypatch.setattr(weasyprint.CSS, "__init__",
+                        lambda self, *a, **k: parsed.append(k.get("string") or "") or make(self, *a, **k))
     render._stylesheet.cache_clear()
     for html in rich_pages:
         render.pdf_bytes(html, where="page")
@@ -123,7 +123,7 @@ def test_a_page_whose_styles_must_stay_in_place_renders_as_weasyprint_renders_it
     html = f'<!doctype html><html lang="en"><head><title>t</title>{case["html"]}</body></html>'
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     ours = render.pdf_bytes(html, where="page")
-    monkeypatch.setattr(render, "_styles_apart", lambda html: (html, []))
+    monkeypatch.setattr(render, "_styles_taken", lambda document: None)
     assert ours == render.pdf_bytes(html, where="page")
 
 
@@ -154,5 +154,40 @@ def test_any_page_renders_as_weasyprint_renders_it_alone(head, body, monkeypatch
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     ours = render.pdf_bytes(html, where="page")
     with monkeypatch.context() as plain:
-        plain.setattr(render, "_styles_apart", lambda html: (html, []))
+        plain.setattr(render, "_styles_taken", lambda document: None)
         assert ours == render.pdf_bytes(html, where="page")
+
+
+def _private_use_font() -> str:
+    """A data: URL of a font whose one glyph is at U+E000, which no installed font has."""
+    import base64
+    import io
+
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    pen = TTGlyphPen(None)
+    for point in ((100, 0), (100, 700), (500, 700), (500, 0)):
+        (pen.lineTo if pen.points else pen.moveTo)(point)
+    pen.closePath()
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef", "box"])
+    builder.setupCharacterMap({0xE000: "box"})
+    builder.setupGlyf({".notdef": pen.glyph(), "box": pen.glyph()})
+    builder.setupHorizontalMetrics({".notdef": (600, 100), "box": (600, 100)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Private Use", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
+    builder.setupPost()
+    data = io.BytesIO()
+    builder.save(data)
+    return "data:font/ttf;base64," + base64.b64encode(data.getvalue()).decode()
+
+
+def test_a_font_one_page_brings_does_not_reach_the_next_page_of_the_worker():
+    """Whether a character without a glyph is caught must not hang on what a worker rendered before."""
+    icons = ('<!doctype html><html lang="en"><head><title>t</title><style>@font-face { font-family: Icons; '
+             f'src: url({_private_use_font()}) }} p {{ font-family: Icons }}</style></head><body><p>\ue000</p></body></html>')
+    render.pdf_bytes(icons, where="icons")
+    with pytest.raises(MissingGlyphError):
+        render.pdf_bytes('<!doctype html><html lang="en"><head><title>t</title></head><body><p>a\ue000b</p></body></html>',
+                         where="next")
