@@ -138,10 +138,13 @@ def test_a_worker_loads_the_installed_fonts_once_for_every_pdf(rich_pages, monke
     assert len(made) == 1
 
 
-STYLE_FRAGMENTS = ["<p>Text</p>", "<style>p { color: #ff0000 }</style>", "<STYLE>p { color: #00ff00 }</STYLE >",
-                   "<style>p { color: #0000ff !important }</style>", '<p style="color: #ff00ff">Text</p>',
-                   "<!-- <style>p { color: #00ffff }</style> -->", "<style>@page { size: A6 }</style>",
-                   "<template><style>p { color: #ffff00 }</style></template>", "<h1>Heading</h1>"]
+STYLE_FRAGMENTS = [
+    "<p>Text</p>", "<h1>Heading</h1>", "<style>p { color: #ff0000 }</style>", "<STYLE>p { color: #00ff00 }</STYLE >",
+    "<style>p { color: #0000ff !important }</style>", '<p style="color: #ff00ff">Text</p>',
+    "<!-- <style>p { color: #00ffff }</style> -->", "<style>@page { size: A6 }</style>",
+    "<template><style>p { color: #ffff00 }</style></template>", "<textarea><style>p { color: #ff8800 }</style></textarea>",
+    "<style>p:first-child { color: #008800 }</style>", "<style>@layer b, a;</style>",
+    "<style>@layer a { p { color: #8800ff } }</style>", "<style>p { color: #880000 }</style/>"]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -185,9 +188,9 @@ def _private_use_font() -> str:
 
 def test_a_font_one_page_brings_does_not_reach_the_next_page_of_the_worker():
     """Whether a character without a glyph is caught must not hang on what a worker rendered before."""
-    icons = ('<!doctype html><html lang="en"><head><title>t</title><style>@font-face { font-family: Icons; '
-             f'src: url({_private_use_font()}) }} p {{ font-family: Icons }}</style></head><body><p>\ue000</p></body></html>')
-    render.pdf_bytes(icons, where="icons")
+    def page(style: str, body: str) -> str:
+        return f'<!doctype html><html lang="en"><head><title>t</title><style>{style}</style></head><body>{body}</body></html>'
+    render.pdf_bytes(page(f"@font-face {{ font-family: Icons; src: url({_private_use_font()}) }} "
+                          "p { font-family: Icons }", "<p>\ue000</p>"), where="icons")
     with pytest.raises(MissingGlyphError):
-        render.pdf_bytes('<!doctype html><html lang="en"><head><title>t</title></head><body><p>a\ue000b</p></body></html>',
-                         where="next")
+        render.pdf_bytes(page("", "<p>a\ue000b</p>"), where="next")
