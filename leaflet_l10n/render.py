@@ -174,14 +174,14 @@ def _glyph_watch() -> Iterator[list[tuple[str, str]]]:
 
 def pdf_bytes(html: str, *, where: str) -> bytes:
     """Tagged PDF/UA bytes; MissingGlyphError (with `.character`) when a character has no glyph."""
-    from weasyprint import HTML, URLFetcher  # slow import: only when a PDF is wanted
+    from weasyprint import HTML  # slow import: only when a PDF is wanted
 
     page_language = _PAGE_LANGUAGE.search(html)
     with _glyph_watch() as missing, tagging(page_language.group(1) if page_language else "") as record:
         # No base URL: a relative link stays relative, as in the HTML beside the PDF, instead of
         # becoming a file:// link to the build machine. Styles and fonts need none.
         # Nothing is fetched: images travel inside the page as data: URLs.
-        document = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+        document = HTML(string=html, base_url=None, url_fetcher=_data_urls_only())
         taken = _styles_taken(document)
         kept = {"stylesheets": taken, "font_config": _fonts()} if taken is not None else {}
         data = document.write_pdf(**kept, **PDF_OPTIONS)
@@ -219,10 +219,16 @@ def _stylesheet(text: str):
     """`text` parsed as a user stylesheet; None if it holds what it would share (`_SHARED_AT_RULES`)
     or selects a <style> by its emptiness."""
     import tinycss2
-    from weasyprint import CSS, URLFetcher
+    from weasyprint import CSS
     if _shares_or_sees_empty(tinycss2.parse_stylesheet(text)):
         return None
-    return CSS(string=text, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+    return CSS(string=text, base_url=None, url_fetcher=_data_urls_only())
+
+
+def _data_urls_only():
+    """The PDF's one way to fetch: data: URLs only, so nothing a page names is read from disk or network."""
+    from weasyprint import URLFetcher
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def _shares_or_sees_empty(nodes) -> bool:
